@@ -1,0 +1,100 @@
+"""Load and validate campaign TOML with errors that name the file, line and field."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.campaign.model import Campaign
+from bot.paths import CAMPAIGNS_DIR
+
+DEFAULT_CAMPAIGN = "lachin-2023"
+
+
+class CampaignError(Exception):
+    """A campaign file that cannot be used, with every problem located."""
+
+
+def find_campaign(name_or_path: str | None) -> Path:
+    """Resolve CAMPAIGN: a path to a .toml file, or the id of a bundled campaign."""
+    name = name_or_path or DEFAULT_CAMPAIGN
+    candidate = Path(name).expanduser()
+    if candidate.suffix == ".toml" or candidate.exists():
+        if not candidate.is_file():
+            raise CampaignError(f"CAMPAIGN file {candidate} does not exist.")
+        return candidate.resolve()
+    bundled = CAMPAIGNS_DIR / f"{name}.toml"
+    if bundled.is_file():
+        return bundled
+    available = ", ".join(sorted(p.stem for p in CAMPAIGNS_DIR.glob("*.toml"))) or "none"
+    raise CampaignError(
+        f"CAMPAIGN={name!r} is neither a .toml file nor a bundled campaign (bundled: {available})."
+    )
+
+
+def load_campaign(path: str | Path) -> Campaign:
+    path = Path(path)
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CampaignError(f"{path}: cannot read campaign file: {exc.strerror}") from exc
+    try:
+        raw = tomllib.loads(raw_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return Campaign.model_validate({**raw, "path": path})
+    except ValidationError as exc:
+        problems = [_describe(path, raw_text, err["loc"], err["msg"]) for err in exc.errors()]
+        raise CampaignError("\n".join(problems)) from None
+
+
+def _describe(path: Path, text: str, loc: tuple[int | str, ...], msg: str) -> str:
+    field = _field_name(loc)
+    line = _find_line(text, loc)
+    where = f"{path}:{line}" if line else str(path)
+    return f"{where}: {field or '(top level)'}: {msg}"
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    name = ""
+    for part in loc:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else part
+    return name
+
+
+def _find_line(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """Best effort: the line of the deepest key we can find, walking [[array]] tables in order."""
+    lines = text.splitlines()
+    start, table = 0, ""
+    best: int | None = None
+    parts = list(loc)
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        nxt = parts[i + 1] if i + 1 < len(parts) else None
+        if isinstance(part, str) and isinstance(nxt, int):
+            header = re.compile(rf"^\s*\[\[\s*{re.escape(table + part)}\s*\]\]")
+            hits = [n for n in range(start, len(lines)) if header.match(lines[n])]
+            if nxt < len(hits):
+                start = hits[nxt]
+                best = start + 1
+                table = f"{table}{part}."
+                i += 2
+                continue
+        if isinstance(part, str):
+            key = re.compile(rf"^\s*(\[\s*{re.escape(table + part)}\s*\]|{re.escape(part)}\s*=)")
+            hit = next((n for n in range(start, len(lines)) if key.match(lines[n])), None)
+            if hit is None:
+                break
+            start, best = hit, hit + 1
+            if lines[hit].lstrip().startswith("["):
+                table = f"{table}{part}."
+        i += 1
+    return best

@@ -1,0 +1,360 @@
+"""Use cases: what happens when a supporter starts, answers, sends, rewords or edits a letter.
+
+Each method takes a `Repo` first and runs inside one transaction (see `Store.run`); front ends
+(Telegram, CLI, tests) translate their input into these calls and render the `Outcome`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot import flow
+from bot.campaign import Campaign, Target
+from bot.letters import LetterRenderer, Signer, letter_seed
+from bot.places import Place
+from bot.store import Draft as DraftRow
+from bot.store import Letter, Repo, Supporter
+
+MAX_LETTER_LENGTH = 8000
+_SOURCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who is talking, as the front end knows them."""
+
+    telegram_id: int
+    display_name: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class LetterView:
+    id: int
+    target: Target
+    body: str
+    score: float
+    sent: bool
+    edited: bool
+    number: int = 1
+    total: int = 1
+
+
+OutcomeKind = Literal["prompt", "letters", "invalid", "stale", "no_draft", "edited"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: OutcomeKind
+    prompt: flow.Prompt | None = None
+    draft: flow.Draft | None = None
+    draft_id: int | None = None
+    revision: int = 0
+    letters: tuple[LetterView, ...] = ()
+    error: flow.InvalidAnswer | None = None
+
+
+@dataclass(frozen=True)
+class Welcome:
+    is_new: bool
+    name: str | None
+
+
+@dataclass
+class LetterService:
+    campaign: Campaign
+    renderer: LetterRenderer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.renderer = LetterRenderer(self.campaign)
+
+    # Supporters
+    def welcome(self, repo: Repo, person: Person, source: str | None = None) -> Welcome:
+        """Record the supporter; the deep-link source counts only on first contact."""
+        existing = repo.supporter(person.telegram_id)
+        if existing is not None:
+            return Welcome(False, existing.signing_name or existing.display_name)
+        clean_source = source if source and _SOURCE.match(source) else None
+        supporter, created = repo.add_supporter(
+            Supporter(
+                telegram_id=person.telegram_id,
+                display_name=_display_name(person),
+                language=(person.language or None) and person.language[:16],
+                source=clean_source,
+            )
+        )
+        return Welcome(created, supporter.display_name)
+
+    def _supporter(self, repo: Repo, person: Person) -> Supporter:
+        supporter = repo.supporter(person.telegram_id)
+        if supporter is None:
+            supporter, _ = repo.add_supporter(
+                Supporter(telegram_id=person.telegram_id, display_name=_display_name(person))
+            )
+        return supporter
+
+    def forget(self, repo: Repo, person: Person) -> bool:
+        supporter = repo.supporter(person.telegram_id)
+        if supporter is None:
+            return False
+        repo.forget_supporter(supporter)
+        return True
+
+    # The drafting conversation
+    def start_letter(self, repo: Repo, person: Person) -> Outcome:
+        supporter = self._supporter(repo, person)
+        supporter.editing_letter_id = None
+        repo.touch(supporter)
+        state = flow.begin(self.campaign, _profile(supporter, person))
+        row = repo.open_draft(_id(supporter), self.campaign.id, state.to_dict())
+        return self._progress(repo, supporter, row, state)
+
+    def current(self, repo: Repo, person: Person) -> Outcome:
+        supporter = repo.supporter(person.telegram_id)
+        row = repo.active_draft(_id(supporter)) if supporter else None
+        if supporter is None or row is None:
+            return Outcome("no_draft")
+        return self._prompt_outcome("prompt", row, flow.Draft.from_dict(row.state))
+
+    def answer(
+        self,
+        repo: Repo,
+        person: Person,
+        answer: flow.Answer,
+        draft_id: int | None = None,
+        revision: int | None = None,
+    ) -> Outcome:
+        """Apply an answer. Buttons carry (draft_id, revision): an old button changes nothing."""
+        supporter = repo.supporter(person.telegram_id)
+        row = repo.active_draft(_id(supporter)) if supporter else None
+        if supporter is None or row is None:
+            return Outcome("no_draft")
+        state = flow.Draft.from_dict(row.state)
+        if draft_id is not None and (draft_id != row.id or revision != row.revision):
+            return self._prompt_outcome("stale", row, state)
+        try:
+            state = flow.apply(self.campaign, state, answer)
+        except flow.InvalidAnswer as error:
+            return self._prompt_outcome("invalid", row, state, error)
+        return self._progress(repo, supporter, row, state)
+
+    def receive_text(self, repo: Repo, person: Person, text: str) -> Outcome:
+        """Free text goes to a letter being edited, else to the draft's current question."""
+        supporter = repo.supporter(person.telegram_id)
+        if supporter is not None and supporter.editing_letter_id is not None:
+            return self._submit_edit(repo, supporter, text)
+        return self.answer(repo, person, flow.Reply(text))
+
+    def cancel(self, repo: Repo, person: Person) -> bool:
+        supporter = repo.supporter(person.telegram_id)
+        if supporter is None:
+            return False
+        was_editing = supporter.editing_letter_id is not None
+        supporter.editing_letter_id = None
+        repo.touch(supporter)
+        return repo.close_drafts(_id(supporter), "cancelled") > 0 or was_editing
+
+    def _progress(
+        self, repo: Repo, supporter: Supporter, row: DraftRow, state: flow.Draft
+    ) -> Outcome:
+        if not flow.is_ready(self.campaign, state):
+            repo.save_draft(row, state.to_dict())
+            return self._prompt_outcome("prompt", row, state)
+        repo.save_draft(row, state.to_dict(), status="done")
+        _remember(supporter, state)
+        repo.touch(supporter)
+        letters = [self._write_letter(repo, supporter, row, state, t) for t in self._targets(state)]
+        return Outcome(
+            "letters",
+            draft=state,
+            draft_id=row.id,
+            revision=row.revision,
+            letters=self._views(letters),
+        )
+
+    def _prompt_outcome(
+        self,
+        kind: OutcomeKind,
+        row: DraftRow,
+        state: flow.Draft,
+        error: flow.InvalidAnswer | None = None,
+    ) -> Outcome:
+        return Outcome(
+            kind,
+            prompt=flow.next_prompt(self.campaign, state),
+            draft=state,
+            draft_id=row.id,
+            revision=row.revision,
+            error=error,
+        )
+
+    # Letters
+    def _targets(self, state: flow.Draft) -> list[Target]:
+        return [t for t in self.campaign.targets if t.id in state.targets]
+
+    def _write_letter(
+        self, repo: Repo, supporter: Supporter, row: DraftRow, state: flow.Draft, target: Target
+    ) -> Letter:
+        demands = self.campaign.demands_for([target.id], chosen=list(state.demands))
+        letter = Letter(
+            campaign_id=self.campaign.id,
+            supporter_id=supporter.id,
+            draft_id=row.id,
+            target_id=target.id,
+            demands=",".join(d.id for d in demands),
+            variant="",
+        )
+        self._render_into(letter, state, wording=0)
+        return repo.add_letter(letter)
+
+    def _render_into(self, letter: Letter, state: flow.Draft, wording: int) -> None:
+        target = self.campaign.target(letter.target_id)
+        if target is None:
+            raise LookupError(f"target {letter.target_id!r} is no longer in the campaign")
+        demand_ids = letter.demands.split(",") if letter.demands else []
+        demands = [d for d in self.campaign.demands if d.id in demand_ids]
+        seed = letter_seed(self.campaign.id, letter.draft_id, letter.target_id) + wording
+        place = state.place.label if state.place else ""
+        rendered = self.renderer.render(
+            target, demands, Signer(state.name or "", place), state.story, seed
+        )
+        letter.body = rendered.body
+        letter.variant = rendered.variant
+        letter.personal_chars = rendered.personal_chars
+        letter.score = rendered.score
+        letter.wording = wording
+        letter.edited = False
+
+    def _views(self, letters: Sequence[Letter]) -> tuple[LetterView, ...]:
+        return tuple(
+            self._view(letter, number=i + 1, total=len(letters)) for i, letter in enumerate(letters)
+        )
+
+    def _view(self, letter: Letter, number: int = 1, total: int = 1) -> LetterView:
+        target = self.campaign.target(letter.target_id)
+        if target is None:
+            raise LookupError(f"target {letter.target_id!r} is no longer in the campaign")
+        return LetterView(
+            id=_id(letter),
+            target=target,
+            body=letter.body,
+            score=letter.score,
+            sent=letter.sent_at is not None,
+            edited=letter.edited,
+            number=number,
+            total=total,
+        )
+
+    def _own_letter(self, repo: Repo, person: Person, letter_id: int) -> Letter | None:
+        supporter = repo.supporter(person.telegram_id)
+        if supporter is None:
+            return None
+        return repo.letter(_id(supporter), letter_id)
+
+    def _numbered(self, repo: Repo, letter: Letter) -> LetterView:
+        siblings = repo.letters_of_draft(letter.draft_id) if letter.draft_id else [letter]
+        number = next((i for i, s in enumerate(siblings) if s.id == letter.id), 0)
+        return self._view(letter, number + 1, len(siblings))
+
+    def letter(self, repo: Repo, person: Person, letter_id: int) -> LetterView | None:
+        letter = self._own_letter(repo, person, letter_id)
+        return self._numbered(repo, letter) if letter else None
+
+    def mark_sent(
+        self, repo: Repo, person: Person, letter_id: int
+    ) -> tuple[LetterView | None, bool]:
+        """(the letter, whether this call recorded the send); a second tap records nothing."""
+        letter = self._own_letter(repo, person, letter_id)
+        if letter is None or letter.supporter_id is None:
+            return None, False
+        changed = repo.mark_sent(letter.supporter_id, _id(letter))
+        repo.session.refresh(letter)
+        return self._numbered(repo, letter), changed
+
+    def reword(self, repo: Repo, person: Person, letter_id: int) -> LetterView | None:
+        letter = self._own_letter(repo, person, letter_id)
+        draft_row = repo.draft(letter.draft_id) if letter and letter.draft_id else None
+        if letter is None or draft_row is None:
+            return None
+        state = flow.Draft.from_dict(draft_row.state)
+        self._render_into(letter, state, wording=letter.wording + 1)
+        repo.save_letter(letter)
+        return self._numbered(repo, letter)
+
+    def begin_edit(self, repo: Repo, person: Person, letter_id: int) -> LetterView | None:
+        letter = self._own_letter(repo, person, letter_id)
+        supporter = repo.supporter(person.telegram_id)
+        if letter is None or supporter is None:
+            return None
+        supporter.editing_letter_id = letter.id
+        repo.touch(supporter)
+        return self._numbered(repo, letter)
+
+    def _submit_edit(self, repo: Repo, supporter: Supporter, text: str) -> Outcome:
+        letter = repo.letter(_id(supporter), supporter.editing_letter_id or 0)
+        if letter is None:
+            supporter.editing_letter_id = None
+            repo.touch(supporter)
+            return Outcome("no_draft")
+        body = flow.clean_block(text)
+        error = None
+        if len(body) < 20:
+            error = flow.InvalidAnswer("letter_too_short")
+        elif len(body) > MAX_LETTER_LENGTH:
+            error = flow.InvalidAnswer("too_long", length=len(body), limit=MAX_LETTER_LENGTH)
+        if error is not None:
+            return Outcome("invalid", error=error, letters=(self._numbered(repo, letter),))
+        letter.personal_chars = own_chars_after_edit(letter.body, body, letter.personal_chars)
+        letter.score = round(letter.personal_chars / len(body), 3)
+        letter.body = body
+        letter.edited = True
+        repo.save_letter(letter)
+        supporter.editing_letter_id = None
+        repo.touch(supporter)
+        return Outcome("edited", letters=(self._numbered(repo, letter),))
+
+
+def own_chars_after_edit(original: str, edited: str, original_personal: int) -> int:
+    """Characters of `edited` that the supporter wrote: new text plus their earlier own words."""
+    matcher = difflib.SequenceMatcher(None, original, edited, autojunk=False)
+    kept = sum(block.size for block in matcher.get_matching_blocks())
+    return min(len(edited), len(edited) - kept + min(original_personal, kept))
+
+
+def _display_name(person: Person) -> str | None:
+    name = flow.clean_line(person.display_name or "")
+    return name[: flow.MAX_NAME_LENGTH] or None
+
+
+def _profile(supporter: Supporter, person: Person) -> flow.Profile:
+    place = None
+    if supporter.state or supporter.region:
+        place = Place(
+            city=supporter.city, state=supporter.state, zip=supporter.zip, region=supporter.region
+        )
+    return flow.Profile(
+        display_name=supporter.display_name or person.display_name,
+        signing_name=supporter.signing_name,
+        place=place,
+    )
+
+
+def _remember(supporter: Supporter, state: flow.Draft) -> None:
+    """Keep the answers a returning supporter should not be asked again."""
+    if state.name:
+        supporter.signing_name = state.name
+    if state.place:
+        supporter.city = state.place.city
+        supporter.state = state.place.state
+        supporter.zip = state.place.zip
+        supporter.region = state.place.region
+
+
+def _id(row: Supporter | Letter | DraftRow | None) -> int:
+    if row is None or row.id is None:
+        raise LookupError("row has no id (not flushed?)")
+    return row.id

@@ -1,0 +1,7 @@
+"""Persistence: SQLModel tables and the queries the rest of the bot needs. No SQL outside."""
+
+from bot.store.db import create_db_engine
+from bot.store.models import Draft, Letter, Supporter
+from bot.store.repo import Repo, Store
+
+__all__ = ["Draft", "Letter", "Repo", "Store", "Supporter", "create_db_engine"]

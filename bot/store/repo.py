@@ -1,0 +1,183 @@
+"""Queries, and the unit of work that runs them off the event loop.
+
+`Store.run(fn, ...)` calls `fn(repo, ...)` inside one transaction on a worker thread, so database
+work never stalls other users' updates. SQLite gets a single writer thread (it serializes writes
+anyway, and this avoids lock contention); other databases get a small pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.store.db import create_db_engine, is_sqlite
+from bot.store.models import Draft, Letter, Supporter, utcnow
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Repo:
+    """The queries, bound to one session (one transaction)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # Supporters
+    def supporter(self, telegram_id: int) -> Supporter | None:
+        return self.session.exec(
+            select(Supporter).where(Supporter.telegram_id == telegram_id)
+        ).first()
+
+    def add_supporter(self, supporter: Supporter) -> tuple[Supporter, bool]:
+        """Insert, or return the row another instance inserted first; True when created."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(supporter)
+            return supporter, True
+        except IntegrityError:
+            existing = self.supporter(supporter.telegram_id)
+            if existing is None:
+                raise
+            return existing, False
+
+    def touch(self, row: Supporter | Draft) -> None:
+        row.updated_at = utcnow()
+        self.session.add(row)
+
+    def forget_supporter(self, supporter: Supporter) -> None:
+        """Delete personal data; letters stay only as anonymous counts (no body, no owner)."""
+        self.session.execute(
+            update(Letter)
+            .where(col(Letter.supporter_id) == supporter.id)
+            .values(supporter_id=None, draft_id=None, body="", outcome=None)
+        )
+        self.session.execute(delete(Draft).where(col(Draft.supporter_id) == supporter.id))
+        self.session.delete(supporter)
+
+    # Drafts
+    def active_draft(self, supporter_id: int) -> Draft | None:
+        return self.session.exec(
+            select(Draft).where(Draft.supporter_id == supporter_id, Draft.status == "active")
+        ).first()
+
+    def draft(self, draft_id: int) -> Draft | None:
+        return self.session.get(Draft, draft_id)
+
+    def open_draft(self, supporter_id: int, campaign_id: str, state: dict[str, Any]) -> Draft:
+        """Start a new draft; an unfinished one is cancelled first (one active draft each)."""
+        self.close_drafts(supporter_id, "cancelled")
+        draft = Draft(supporter_id=supporter_id, campaign_id=campaign_id, state=state)
+        self.session.add(draft)
+        self.session.flush()
+        return draft
+
+    def close_drafts(self, supporter_id: int, status: str) -> int:
+        result = self.session.execute(
+            update(Draft)
+            .where(col(Draft.supporter_id) == supporter_id, col(Draft.status) == "active")
+            .values(status=status, updated_at=utcnow())
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def save_draft(self, draft: Draft, state: dict[str, Any], status: str | None = None) -> None:
+        draft.state = state
+        draft.revision += 1
+        if status:
+            draft.status = status
+        self.touch(draft)
+
+    # Letters
+    def letters_of_draft(self, draft_id: int) -> Sequence[Letter]:
+        return self.session.exec(
+            select(Letter).where(Letter.draft_id == draft_id).order_by(col(Letter.id))
+        ).all()
+
+    def add_letter(self, letter: Letter) -> Letter:
+        """Insert once per (draft, target); a retry returns the letter already stored."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(letter)
+            return letter
+        except IntegrityError:
+            existing = self.session.exec(
+                select(Letter).where(
+                    Letter.draft_id == letter.draft_id, Letter.target_id == letter.target_id
+                )
+            ).first()
+            if existing is None:
+                raise
+            return existing
+
+    def letter(self, supporter_id: int, letter_id: int) -> Letter | None:
+        row = self.session.get(Letter, letter_id)
+        return row if row is not None and row.supporter_id == supporter_id else None
+
+    def mark_sent(self, supporter_id: int, letter_id: int) -> bool:
+        """Record a send once: a conditional update, so a double tap or a retry changes nothing."""
+        result = self.session.execute(
+            update(Letter)
+            .where(
+                col(Letter.id) == letter_id,
+                col(Letter.supporter_id) == supporter_id,
+                col(Letter.sent_at).is_(None),
+            )
+            .values(sent_at=utcnow(), outcome="sent")
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def save_letter(self, letter: Letter) -> None:
+        self.session.add(letter)
+
+    def letter_counts(self, supporter_id: int) -> tuple[int, int]:
+        """(drafted, sent) letters of one supporter."""
+        row = self.session.execute(
+            select(func.count(), func.count(col(Letter.sent_at))).where(
+                col(Letter.supporter_id) == supporter_id
+            )
+        ).one()
+        return int(row[0]), int(row[1])
+
+
+class Store:
+    """Owns the engine and the worker threads; `run` is how the bot reaches the database."""
+
+    def __init__(self, engine: Engine, workers: int | None = None) -> None:
+        self.engine = engine
+        sqlite = engine.dialect.name == "sqlite"
+        self._executor = ThreadPoolExecutor(
+            max_workers=workers or (1 if sqlite else 8), thread_name_prefix="db"
+        )
+
+    @classmethod
+    def from_url(cls, url: str) -> Store:
+        return cls(create_db_engine(url), workers=1 if is_sqlite(url) else None)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Repo]:
+        """A synchronous unit of work for the CLI and tests: commit on success, else roll back."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield Repo(session)
+            session.commit()
+
+    def call(self, fn: Callable[Concatenate[Repo, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        with self.transaction() as repo:
+            return fn(repo, *args, **kwargs)
+
+    async def run(
+        self, fn: Callable[Concatenate[Repo, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: self.call(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        self.engine.dispose()
