@@ -1,0 +1,108 @@
+"""Command line: `campaign-bot run | preview`. Problems end in one line that says what to do."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.campaign import Campaign, CampaignError, find_campaign, load_campaign
+from bot.config import ConfigError, Settings, load_settings
+from bot.letters import LetterRenderer, LetterTemplateError, Signer, letter_seed
+from bot.logsetup import setup_logging
+
+log = logging.getLogger("bot")
+
+
+def _campaign(settings: Settings, override: str | None = None) -> Campaign:
+    return load_campaign(find_campaign(override or settings.campaign))
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    token = settings.require_token()
+    setup_logging(logging.DEBUG if args.verbose else logging.INFO, secrets=[token])
+    campaign = _campaign(settings)
+    LetterRenderer(campaign)  # fail now, not at a supporter's last step, if templates are broken
+    # Imported here so `preview` and `--help` stay fast and work without Telegram's stack.
+    from telegram import Update
+
+    from bot.store import Store
+    from bot.telegram.app import build_application
+
+    store = Store.from_url(settings.database_url)
+    app = build_application(settings, campaign, store)
+    log.info("campaign %s loaded; database %s", campaign.id, _safe_url(settings.database_url))
+    try:
+        app.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
+    """Print letters for given answers, so organizers can proof their templates."""
+    campaign = _campaign(settings, args.campaign)
+    renderer = LetterRenderer(campaign)
+    targets = [t for t in campaign.targets if not args.target or t.id in args.target]
+    if not targets:
+        known = ", ".join(t.id for t in campaign.targets)
+        raise ConfigError(f"no target matches {args.target}; this campaign has: {known}")
+    variants = range(len(renderer.variants)) if args.all_variants else [args.seed]
+    for target in targets:
+        demands = campaign.demands_for([target.id], chosen=args.demand or None)
+        for offset in variants:
+            seed = letter_seed(campaign.id, "preview", target.id) if args.all_variants else 0
+            letter = renderer.render(
+                target, demands, Signer(args.name, args.place), args.story, seed + offset
+            )
+            print(f"===== to {target.label} · {letter.variant} · score {letter.score:.0%}")
+            print(letter.body)
+            print()
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="campaign-bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the bot (long polling)")
+    run.add_argument("--verbose", action="store_true", help="debug logging (token still redacted)")
+    run.set_defaults(func=cmd_run)
+
+    preview = sub.add_parser("preview", help="print letters for given answers")
+    preview.add_argument("--campaign", help="campaign file or id (default: CAMPAIGN)")
+    preview.add_argument("--target", action="append", help="target id (repeatable)")
+    preview.add_argument("--demand", action="append", help="demand id (repeatable)")
+    preview.add_argument("--name", default="Ani Hakobyan")
+    preview.add_argument("--place", default="Glendale, CA")
+    preview.add_argument("--story", default="")
+    preview.add_argument("--seed", type=int, default=0)
+    preview.add_argument("--all-variants", action="store_true", help="one letter per variant")
+    preview.set_defaults(func=cmd_preview)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return int(args.func(args, settings))
+    except (ConfigError, CampaignError, LetterTemplateError) as error:
+        print(f"campaign-bot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `campaign-bot preview | head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The Telegram adapter: turns updates into service calls and outcomes into messages."""

@@ -1,0 +1,73 @@
+"""Builds the PTB Application: HTML defaults, rate limiter, command menu, base_url from settings."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+from bot.campaign import Campaign
+from bot.config import Settings
+from bot.service import LetterService
+from bot.store import Store
+from bot.telegram.handlers import SUPPORTER_COMMANDS, Handlers
+
+log = logging.getLogger(__name__)
+
+# Updates handled at once. Per-user order is kept by the database: every update is one
+# transaction on a single writer thread, and buttons carry the draft revision they were made for.
+CONCURRENT_UPDATES = 64
+
+
+def file_url_for(base_url: str) -> str:
+    """PTB's file URL beside a custom base URL: https://host/bot -> https://host/file/bot."""
+    if base_url.endswith("/bot"):
+        return base_url[: -len("bot")] + "file/bot"
+    return base_url
+
+
+def build_application(
+    settings: Settings,
+    campaign: Campaign,
+    store: Store,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        Application.builder()
+        .token(settings.require_token())
+        .base_url(settings.base_url)
+        .base_file_url(file_url_for(settings.base_url))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(_post_init)
+    )
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    app = builder.build()
+    Handlers(campaign, store, LetterService(campaign)).register(app)
+    return app
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Set the command menu; a failure here must never stop the bot from starting."""
+    try:
+        await app.bot.set_my_commands([BotCommand(c, d) for c, d in SUPPORTER_COMMANDS])
+    except TelegramError as error:
+        log.warning("could not set the command menu: %s", error)

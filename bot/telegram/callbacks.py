@@ -1,0 +1,74 @@
+"""Callback data: short, versioned strings (Telegram allows 64 bytes) parsed defensively.
+
+Anything that does not parse, from an old deployment or a tampered client, becomes None and is
+answered with a polite way back, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_CALLBACK_BYTES = 64
+SEP = "|"
+
+
+@dataclass(frozen=True)
+class DraftAction:
+    """A button on a drafting prompt: (draft, revision) makes old buttons harmless."""
+
+    draft_id: int
+    revision: int
+    action: str  # "t" toggle, "ok" confirm, "skip"
+    choice: str = ""
+
+
+@dataclass(frozen=True)
+class LetterAction:
+    letter_id: int
+    action: str  # "sent", "again", "edit"
+
+
+@dataclass(frozen=True)
+class MenuAction:
+    action: str  # "letter", "demands", "resume", "forget_yes", "forget_no"
+
+
+Callback = DraftAction | LetterAction | MenuAction
+
+DRAFT_ACTIONS = {"t", "ok", "skip"}
+LETTER_ACTIONS = {"sent", "again", "edit"}
+MENU_ACTIONS = {"letter", "demands", "resume", "forget_yes", "forget_no"}
+
+
+def encode(callback: Callback) -> str:
+    if isinstance(callback, DraftAction):
+        parts = ["d", str(callback.draft_id), str(callback.revision), callback.action]
+        if callback.choice:
+            parts.append(callback.choice)
+    elif isinstance(callback, LetterAction):
+        parts = ["l", str(callback.letter_id), callback.action]
+    else:
+        parts = ["m", callback.action]
+    data = SEP.join(parts)
+    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        return None
+    parts = data.split(SEP)
+    try:
+        if parts[0] == "d" and len(parts) in (4, 5) and parts[3] in DRAFT_ACTIONS:
+            choice = parts[4] if len(parts) == 5 else ""
+            if (parts[3] == "t") != bool(choice):
+                return None
+            return DraftAction(int(parts[1]), int(parts[2]), parts[3], choice)
+        if parts[0] == "l" and len(parts) == 3 and parts[2] in LETTER_ACTIONS:
+            return LetterAction(int(parts[1]), parts[2])
+        if parts[0] == "m" and len(parts) == 2 and parts[1] in MENU_ACTIONS:
+            return MenuAction(parts[1])
+    except ValueError:
+        return None
+    return None

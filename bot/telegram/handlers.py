@@ -1,0 +1,396 @@
+"""Update handlers: translate Telegram updates into service calls and outcomes into messages.
+
+Button steps edit their own message in place (outgoing messages are the scarce resource), every
+callback query is answered exactly once, and stale or tampered buttons get a polite way back.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import flow
+from bot.campaign import Campaign
+from bot.service import LetterService, LetterView, Outcome, Person
+from bot.store import Store
+from bot.telegram import keyboards
+from bot.telegram.callbacks import DraftAction, LetterAction, MenuAction, decode
+from bot.telegram.render import fits_message, plain, render
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+SUPPORTER_COMMANDS = [
+    ("letter", "Write a personal letter"),
+    ("demands", "What the campaign asks, with its source"),
+    ("cancel", "Stop the letter you are writing"),
+    ("privacy", "What is stored and how to delete it"),
+    ("forget", "Delete your data"),
+    ("help", "How this bot works"),
+]
+
+
+def person_of(update: Update) -> Person:
+    user = update.effective_user
+    if user is None:
+        raise ValueError("update without a user")
+    return Person(user.id, user.full_name, user.language_code)
+
+
+def _not_modified(error: BadRequest) -> bool:
+    return "not modified" in error.message.lower()
+
+
+class Handlers:
+    """The bot's behaviour on Telegram; one instance per Application."""
+
+    def __init__(self, campaign: Campaign, store: Store, service: LetterService) -> None:
+        self.campaign = campaign
+        self.store = store
+        self.service = service
+
+    def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        private = filters.ChatType.PRIVATE
+        commands = {
+            "start": self.start,
+            "letter": self.letter,
+            "demands": self.demands,
+            "help": self.help,
+            "privacy": self.privacy,
+            "forget": self.forget,
+            "cancel": self.cancel,
+        }
+        for name, callback in commands.items():
+            app.add_handler(CommandHandler(name, callback, filters=private))
+        app.add_handler(CallbackQueryHandler(self.on_callback))
+        app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.on_text))
+        app.add_handler(MessageHandler(private & filters.COMMAND, self.unknown_command))
+        app.add_handler(MessageHandler(private & ~filters.TEXT, self.on_non_text))
+        app.add_error_handler(self.on_error)
+
+    # Sending helpers
+    async def _send(
+        self,
+        context: Context,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> Message:
+        return await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+    async def _edit_or_send(
+        self,
+        context: Context,
+        query: CallbackQuery,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> None:
+        """Edit the button's own message; identical content is fine, a lost message is re-sent."""
+        message = query.message
+        if isinstance(message, Message) and message.text is not None:
+            try:
+                await message.edit_text(text, reply_markup=markup)
+                return
+            except BadRequest as error:
+                if _not_modified(error):
+                    return
+                log.info("edit failed (%s); sending a new message", error.message)
+        await self._send(context, _chat_id(query), text, markup)
+
+    # Commands
+    async def start(self, update: Update, context: Context) -> None:
+        person = person_of(update)
+        source = context.args[0] if context.args else None
+        welcome = await self.store.run(self.service.welcome, person, source)
+        current = await self.store.run(self.service.current, person)
+        text = render("welcome", is_new=welcome.is_new, name=welcome.name, campaign=self.campaign)
+        has_draft = current.kind != "no_draft"
+        await self._send(context, person.telegram_id, text, keyboards.welcome_keyboard(has_draft))
+
+    async def letter(self, update: Update, context: Context) -> None:
+        person = person_of(update)
+        outcome = await self.store.run(self.service.start_letter, person)
+        await self.show(context, person.telegram_id, outcome)
+
+    async def demands(self, update: Update, context: Context) -> None:
+        await self._send(
+            context,
+            person_of(update).telegram_id,
+            render("demands", campaign=self.campaign),
+            keyboards.write_keyboard(),
+        )
+
+    async def help(self, update: Update, context: Context) -> None:
+        text = render("help", campaign=self.campaign)
+        await self._send(context, person_of(update).telegram_id, text)
+
+    async def privacy(self, update: Update, context: Context) -> None:
+        await self._send(context, person_of(update).telegram_id, render("privacy"))
+
+    async def forget(self, update: Update, context: Context) -> None:
+        await self._send(
+            context,
+            person_of(update).telegram_id,
+            render("forget_confirm"),
+            keyboards.forget_keyboard(),
+        )
+
+    async def cancel(self, update: Update, context: Context) -> None:
+        person = person_of(update)
+        cancelled = await self.store.run(self.service.cancel, person)
+        await self._send(context, person.telegram_id, render("cancelled", cancelled=cancelled))
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        text = render("help", campaign=self.campaign)
+        await self._send(context, person_of(update).telegram_id, text)
+
+    # Messages
+    async def on_text(self, update: Update, context: Context) -> None:
+        person = person_of(update)
+        message = update.effective_message
+        text = message.text if message and message.text else ""
+        outcome = await self.store.run(self.service.receive_text, person, text)
+        await self.show(context, person.telegram_id, outcome)
+
+    async def on_non_text(self, update: Update, context: Context) -> None:
+        person = person_of(update)
+        outcome = await self.store.run(self.service.answer, person, flow.NonText())
+        await self.show(context, person.telegram_id, outcome)
+
+    # Buttons
+    async def on_callback(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        toast: str | None = None
+        alert = False
+        try:
+            action = decode(query.data)
+            person = person_of(update)
+            if isinstance(action, DraftAction):
+                toast, alert = await self._draft_button(context, query, person, action)
+            elif isinstance(action, LetterAction):
+                toast = await self._letter_button(context, query, person, action)
+            elif isinstance(action, MenuAction):
+                toast = await self._menu_button(context, query, person, action)
+            else:
+                toast = "That button is out of date."
+                await self._send(
+                    context,
+                    _chat_id(query),
+                    render("no_draft", from_button=True),
+                    keyboards.write_keyboard(),
+                )
+        finally:
+            await self._answer(query, toast, alert)
+
+    async def _answer(self, query: CallbackQuery, toast: str | None, alert: bool) -> None:
+        try:
+            await query.answer(plain(toast) if toast else None, show_alert=alert)
+        except BadRequest as error:
+            # An old query (e.g. after a restart) cannot be answered any more; nothing to do.
+            log.info("callback answer failed: %s", error.message)
+
+    async def _draft_button(
+        self, context: Context, query: CallbackQuery, person: Person, action: DraftAction
+    ) -> tuple[str | None, bool]:
+        answer: flow.Answer
+        if action.action == "t":
+            answer = flow.Toggle(action.choice)
+        elif action.action == "ok":
+            answer = flow.Confirm()
+        else:
+            answer = flow.Skip()
+        outcome = await self.store.run(
+            self.service.answer, person, answer, action.draft_id, action.revision
+        )
+        if outcome.kind == "invalid" and outcome.error is not None:
+            notice = render("invalid", reason=outcome.error.reason, details=outcome.error.details)
+            return plain(notice), True
+        await self.show(context, _chat_id(query), outcome, query=query)
+        return (
+            "That button was out of date; here is where you are."
+            if outcome.kind == "stale"
+            else None
+        ), False
+
+    async def _letter_button(
+        self, context: Context, query: CallbackQuery, person: Person, action: LetterAction
+    ) -> str | None:
+        message = query.message if isinstance(query.message, Message) else None
+        if action.action == "sent":
+            letter, changed = await self.store.run(self.service.mark_sent, person, action.letter_id)
+            if letter is None:
+                return "This letter is no longer available."
+            if not changed:
+                return "Already recorded. Thank you!"
+            await self._update_letter_message(context, message, letter)
+            return "Recorded. Thank you for sending it!"
+        if action.action == "again":
+            letter = await self.store.run(self.service.reword, person, action.letter_id)
+            if letter is None:
+                return "This letter is no longer available."
+            await self.send_letter(context, _chat_id(query), letter, replace=message)
+            return "Here is another wording."
+        letter = await self.store.run(self.service.begin_edit, person, action.letter_id)
+        if letter is None:
+            return "This letter is no longer available."
+        await self._send(context, _chat_id(query), render("edit_prompt", letter=letter))
+        return None
+
+    async def _menu_button(
+        self, context: Context, query: CallbackQuery, person: Person, action: MenuAction
+    ) -> str | None:
+        chat_id = _chat_id(query)
+        if action.action == "letter":
+            outcome = await self.store.run(self.service.start_letter, person)
+            await self.show(context, chat_id, outcome)
+        elif action.action == "resume":
+            outcome = await self.store.run(self.service.current, person)
+            await self.show(context, chat_id, outcome)
+        elif action.action == "demands":
+            await self._send(
+                context,
+                chat_id,
+                render("demands", campaign=self.campaign),
+                keyboards.write_keyboard(),
+            )
+        elif action.action == "forget_yes":
+            deleted = await self.store.run(self.service.forget, person)
+            await self._edit_or_send(context, query, render("forgotten", deleted=deleted))
+        else:
+            await self._edit_or_send(context, query, render("forget_kept"))
+        return None
+
+    # Rendering outcomes
+    async def show(
+        self,
+        context: Context,
+        chat_id: int,
+        outcome: Outcome,
+        query: CallbackQuery | None = None,
+    ) -> None:
+        if outcome.kind in ("prompt", "stale", "invalid") and outcome.prompt is not None:
+            notice = None
+            if outcome.kind == "invalid" and outcome.error is not None:
+                notice = render(
+                    "invalid", reason=outcome.error.reason, details=outcome.error.details
+                )
+            text = render("prompt", prompt=outcome.prompt, notice=notice)
+            markup = keyboards.prompt_keyboard(
+                outcome.prompt, outcome.draft_id or 0, outcome.revision
+            )
+            if query is not None:
+                await self._edit_or_send(context, query, text, markup)
+            else:
+                await self._send(context, chat_id, text, markup)
+        elif outcome.kind == "letters":
+            if query is not None:
+                await self._edit_or_send(
+                    context, query, render("letters_done", count=len(outcome.letters))
+                )
+            for letter in outcome.letters:
+                await self.send_letter(context, chat_id, letter)
+        elif outcome.kind == "edited":
+            for letter in outcome.letters:
+                await self.send_letter(context, chat_id, letter)
+        elif outcome.kind == "invalid" and outcome.error is not None:
+            await self._send(
+                context,
+                chat_id,
+                render("invalid", reason=outcome.error.reason, details=outcome.error.details),
+            )
+        else:
+            await self._send(
+                context,
+                chat_id,
+                render("no_draft", from_button=query is not None),
+                keyboards.write_keyboard(),
+            )
+
+    async def send_letter(
+        self,
+        context: Context,
+        chat_id: int,
+        letter: LetterView,
+        replace: Message | None = None,
+    ) -> None:
+        """One message per letter; too long for a message, it goes as a .txt document."""
+        text = render("letter", letter=letter, full=True)
+        markup = keyboards.letter_keyboard(letter)
+        if fits_message(text):
+            if replace is not None and replace.text is not None:
+                try:
+                    await replace.edit_text(text, reply_markup=markup)
+                    return
+                except BadRequest as error:
+                    if _not_modified(error):
+                        return
+            await self._send(context, chat_id, text, markup)
+            return
+        document = InputFile(letter.body.encode("utf-8"), filename=_letter_filename(letter))
+        await context.bot.send_document(
+            chat_id,
+            document,
+            caption=render("letter", letter=letter, full=False),
+            reply_markup=markup,
+        )
+
+    async def _update_letter_message(
+        self, context: Context, message: Message | None, letter: LetterView
+    ) -> None:
+        markup = keyboards.letter_keyboard(letter)
+        if message is None:
+            return
+        try:
+            if message.text is not None:
+                await message.edit_text(
+                    render("letter", letter=letter, full=True), reply_markup=markup
+                )
+            else:
+                await message.edit_reply_markup(markup)
+        except BadRequest as error:
+            if not _not_modified(error):
+                raise
+
+    # Errors
+    async def on_error(self, update: object, context: Context) -> None:
+        error = context.error
+        if isinstance(error, Forbidden):
+            log.info("user blocked the bot: %s", error.message)
+            return
+        log.error("error while handling an update", exc_info=error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(update.effective_chat.id, render("error"))
+            except TelegramError as send_error:
+                log.warning("could not tell the user about the error: %s", send_error)
+
+
+def _chat_id(query: CallbackQuery) -> int:
+    if query.message is not None:
+        return query.message.chat.id
+    return query.from_user.id
+
+
+def _letter_filename(letter: LetterView) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", letter.target.label.lower()).strip("-") or "official"
+    return f"letter-to-{slug}.txt"

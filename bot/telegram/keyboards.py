@@ -1,0 +1,67 @@
+"""Inline keyboards for prompts, letters and menus. Labels are plain text (no HTML)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.flow import Prompt, Step
+from bot.service import LetterView
+from bot.telegram.callbacks import DraftAction, LetterAction, MenuAction, encode
+from bot.telegram.render import plain
+
+BUTTON_LABEL_LIMIT = 48
+
+
+def _button(label: str, callback: DraftAction | LetterAction | MenuAction) -> InlineKeyboardButton:
+    return InlineKeyboardButton(plain(label, BUTTON_LABEL_LIMIT), callback_data=encode(callback))
+
+
+def prompt_keyboard(prompt: Prompt, draft_id: int, revision: int) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
+    if prompt.multi:
+        for choice in prompt.choices:
+            mark = "✅" if choice.selected else "⬜"
+            action = DraftAction(draft_id, revision, "t", choice.id)
+            rows.append([_button(f"{mark} {choice.label}", action)])
+        rows.append([_button("Continue ➡️", DraftAction(draft_id, revision, "ok"))])
+    if prompt.step is Step.NAME and prompt.default:
+        rows.append([_button(f"✍️ Sign as {prompt.default}", DraftAction(draft_id, revision, "ok"))])
+    if prompt.skippable:
+        rows.append([_button("Skip ⏭", DraftAction(draft_id, revision, "skip"))])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def letter_keyboard(letter: LetterView) -> InlineKeyboardMarkup:
+    sent_label = "✅ Sent: thank you!" if letter.sent else "📮 I sent it"
+    return InlineKeyboardMarkup(
+        [
+            [_button(sent_label, LetterAction(letter.id, "sent"))],
+            [
+                _button("🔄 Another wording", LetterAction(letter.id, "again")),
+                _button("✏️ Edit", LetterAction(letter.id, "edit")),
+            ],
+            [_button("↩️ Start over", MenuAction("letter"))],
+        ]
+    )
+
+
+def welcome_keyboard(has_draft: bool) -> InlineKeyboardMarkup:
+    rows = []
+    if has_draft:
+        rows.append([_button("▶️ Continue my letter", MenuAction("resume"))])
+    rows.append([_button("✍️ Write a letter", MenuAction("letter"))])
+    rows.append([_button("📰 What is this about?", MenuAction("demands"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def write_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button("✍️ Write a letter", MenuAction("letter"))]])
+
+
+def forget_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button("🗑 Yes, delete my data", MenuAction("forget_yes"))],
+            [_button("Keep my data", MenuAction("forget_no"))],
+        ]
+    )

@@ -1,0 +1,57 @@
+"""Bot messages from `templates/messages/` with autoescape on, so every variable is HTML-escaped."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from bot.paths import TEMPLATES_DIR
+
+MAX_MESSAGE = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_ANSWER = 200
+_TAG = re.compile(r"<[^>]+>")
+
+
+@cache
+def _env() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR / "messages")),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["percent"] = lambda x: f"{round(x * 100)}%"
+    env.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
+    return env
+
+
+def render(name: str, **context: Any) -> str:
+    """Render `templates/messages/<name>.html.j2`; blank lines are folded to keep messages tidy."""
+    text = _env().get_template(f"{name}.html.j2").render(**context).strip()
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def visible_length(html_text: str) -> int:
+    """Length as Telegram counts it: tags removed, entities decoded, in UTF-16 code units."""
+    plain = html.unescape(_TAG.sub("", html_text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def fits_message(html_text: str) -> bool:
+    return 0 < visible_length(html_text) <= MAX_MESSAGE
+
+
+def plain(text: str, limit: int = MAX_CALLBACK_ANSWER) -> str:
+    """Text for places without HTML (callback answers, button labels), cut at a word if needed."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
