@@ -111,10 +111,17 @@ class Draft:
     prefilled: frozenset[Step] = field(default_factory=frozenset)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["answered"] = sorted(self.answered)
-        data["prefilled"] = sorted(self.prefilled)
-        return data
+        """JSON-ready; written by hand because dataclasses.asdict deep-copies (a hot path)."""
+        return {
+            "targets": list(self.targets),
+            "demands": list(self.demands),
+            "name": self.name,
+            "suggested_name": self.suggested_name,
+            "place": asdict(self.place) if self.place else None,
+            "story": self.story,
+            "answered": sorted(self.answered),
+            "prefilled": sorted(self.prefilled),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Draft:

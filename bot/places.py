@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 US_STATES: dict[str, str] = {
@@ -63,6 +63,7 @@ def state_code(text: str) -> str | None:
     return _STATE_BY_NAME.get(cleaned.casefold())
 
 
+@lru_cache(maxsize=50_000)
 def lookup_zip(zip5: str) -> Place | None:
     matches = [m for m in _zipcodes().matching(zip5) if m.get("state")]
     if not matches:

@@ -9,15 +9,15 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot import flow
 from bot.campaign import Campaign, Target
 from bot.letters import LetterRenderer, Signer, letter_seed
 from bot.places import Place
+from bot.store import Conversation, Letter, Repo, Supporter
 from bot.store import Draft as DraftRow
-from bot.store import Letter, Repo, Supporter
 
 MAX_LETTER_LENGTH = 8000
 _SOURCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -111,14 +111,14 @@ class LetterService:
         repo.touch(supporter)
         state = flow.begin(self.campaign, _profile(supporter, person))
         row = repo.open_draft(_id(supporter), self.campaign.id, state.to_dict())
-        return self._progress(repo, supporter, row, state)
+        conversation = Conversation(_id(supporter), None, _id(row), row.revision, row.state)
+        return self._progress(repo, conversation, state)
 
     def current(self, repo: Repo, person: Person) -> Outcome:
-        supporter = repo.supporter(person.telegram_id)
-        row = repo.active_draft(_id(supporter)) if supporter else None
-        if supporter is None or row is None:
+        conversation = repo.conversation(person.telegram_id)
+        if conversation is None or conversation.draft_id is None:
             return Outcome("no_draft")
-        return self._prompt_outcome("prompt", row, flow.Draft.from_dict(row.state))
+        return self._prompt_outcome("prompt", conversation)
 
     def answer(
         self,
@@ -129,25 +129,36 @@ class LetterService:
         revision: int | None = None,
     ) -> Outcome:
         """Apply an answer. Buttons carry (draft_id, revision): an old button changes nothing."""
-        supporter = repo.supporter(person.telegram_id)
-        row = repo.active_draft(_id(supporter)) if supporter else None
-        if supporter is None or row is None:
+        conversation = repo.conversation(person.telegram_id)
+        return self._answer(repo, conversation, answer, draft_id, revision)
+
+    def _answer(
+        self,
+        repo: Repo,
+        conversation: Conversation | None,
+        answer: flow.Answer,
+        draft_id: int | None = None,
+        revision: int | None = None,
+    ) -> Outcome:
+        if conversation is None or conversation.draft_id is None:
             return Outcome("no_draft")
-        state = flow.Draft.from_dict(row.state)
-        if draft_id is not None and (draft_id != row.id or revision != row.revision):
-            return self._prompt_outcome("stale", row, state)
+        if draft_id is not None and (
+            draft_id != conversation.draft_id or revision != conversation.revision
+        ):
+            return self._prompt_outcome("stale", conversation)
+        state = flow.Draft.from_dict(conversation.state)
         try:
             state = flow.apply(self.campaign, state, answer)
         except flow.InvalidAnswer as error:
-            return self._prompt_outcome("invalid", row, state, error)
-        return self._progress(repo, supporter, row, state)
+            return self._prompt_outcome("invalid", conversation, error=error)
+        return self._progress(repo, conversation, state)
 
     def receive_text(self, repo: Repo, person: Person, text: str) -> Outcome:
         """Free text goes to a letter being edited, else to the draft's current question."""
-        supporter = repo.supporter(person.telegram_id)
-        if supporter is not None and supporter.editing_letter_id is not None:
-            return self._submit_edit(repo, supporter, text)
-        return self.answer(repo, person, flow.Reply(text))
+        conversation = repo.conversation(person.telegram_id)
+        if conversation is not None and conversation.editing_letter_id is not None:
+            return self._submit_edit(repo, conversation, text)
+        return self._answer(repo, conversation, flow.Reply(text))
 
     def cancel(self, repo: Repo, person: Person) -> bool:
         supporter = repo.supporter(person.telegram_id)
@@ -158,37 +169,51 @@ class LetterService:
         repo.touch(supporter)
         return repo.close_drafts(_id(supporter), "cancelled") > 0 or was_editing
 
-    def _progress(
-        self, repo: Repo, supporter: Supporter, row: DraftRow, state: flow.Draft
-    ) -> Outcome:
-        if not flow.is_ready(self.campaign, state):
-            repo.save_draft(row, state.to_dict())
-            return self._prompt_outcome("prompt", row, state)
-        repo.save_draft(row, state.to_dict(), status="done")
+    def _progress(self, repo: Repo, conversation: Conversation, state: flow.Draft) -> Outcome:
+        draft_id = conversation.draft_id or 0
+        ready = flow.is_ready(self.campaign, state)
+        saved = repo.advance_draft(
+            draft_id, conversation.revision, state.to_dict(), "done" if ready else "active"
+        )
+        if not saved:
+            # Another update (a double tap, a second instance) moved this draft first.
+            return self._prompt_outcome("stale", repo.conversation_of(conversation.supporter_id))
+        moved = replace(conversation, revision=conversation.revision + 1, state=state.to_dict())
+        if not ready:
+            return self._prompt_outcome("prompt", moved, state)
+        supporter = repo.supporter_by_id(conversation.supporter_id)
+        if supporter is None:
+            return Outcome("no_draft")
         _remember(supporter, state)
         repo.touch(supporter)
-        letters = [self._write_letter(repo, supporter, row, state, t) for t in self._targets(state)]
+        letters = [
+            self._write_letter(repo, supporter, draft_id, state, t) for t in self._targets(state)
+        ]
         return Outcome(
             "letters",
             draft=state,
-            draft_id=row.id,
-            revision=row.revision,
+            draft_id=draft_id,
+            revision=moved.revision,
             letters=self._views(letters),
         )
 
     def _prompt_outcome(
         self,
         kind: OutcomeKind,
-        row: DraftRow,
-        state: flow.Draft,
+        conversation: Conversation | None,
+        state: flow.Draft | None = None,
         error: flow.InvalidAnswer | None = None,
     ) -> Outcome:
+        if conversation is None or conversation.draft_id is None:
+            return Outcome("no_draft")
+        if state is None:
+            state = flow.Draft.from_dict(conversation.state)
         return Outcome(
             kind,
             prompt=flow.next_prompt(self.campaign, state),
             draft=state,
-            draft_id=row.id,
-            revision=row.revision,
+            draft_id=conversation.draft_id,
+            revision=conversation.revision,
             error=error,
         )
 
@@ -197,13 +222,13 @@ class LetterService:
         return [t for t in self.campaign.targets if t.id in state.targets]
 
     def _write_letter(
-        self, repo: Repo, supporter: Supporter, row: DraftRow, state: flow.Draft, target: Target
+        self, repo: Repo, supporter: Supporter, draft_id: int, state: flow.Draft, target: Target
     ) -> Letter:
         demands = self.campaign.demands_for([target.id], chosen=list(state.demands))
         letter = Letter(
             campaign_id=self.campaign.id,
             supporter_id=supporter.id,
-            draft_id=row.id,
+            draft_id=draft_id,
             target_id=target.id,
             demands=",".join(d.id for d in demands),
             variant="",
@@ -294,11 +319,13 @@ class LetterService:
         repo.touch(supporter)
         return self._numbered(repo, letter)
 
-    def _submit_edit(self, repo: Repo, supporter: Supporter, text: str) -> Outcome:
-        letter = repo.letter(_id(supporter), supporter.editing_letter_id or 0)
-        if letter is None:
-            supporter.editing_letter_id = None
-            repo.touch(supporter)
+    def _submit_edit(self, repo: Repo, conversation: Conversation, text: str) -> Outcome:
+        supporter = repo.supporter_by_id(conversation.supporter_id)
+        letter = repo.letter(conversation.supporter_id, conversation.editing_letter_id or 0)
+        if supporter is None or letter is None:
+            if supporter is not None:
+                supporter.editing_letter_id = None
+                repo.touch(supporter)
             return Outcome("no_draft")
         body = flow.clean_block(text)
         error = None

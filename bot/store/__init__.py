@@ -2,6 +2,6 @@
 
 from bot.store.db import create_db_engine
 from bot.store.models import Draft, Letter, Supporter
-from bot.store.repo import Repo, Store
+from bot.store.repo import Conversation, Repo, Store
 
-__all__ = ["Draft", "Letter", "Repo", "Store", "Supporter", "create_db_engine"]
+__all__ = ["Conversation", "Draft", "Letter", "Repo", "Store", "Supporter", "create_db_engine"]

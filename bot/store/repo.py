@@ -11,9 +11,10 @@ import asyncio
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import JSON, and_, bindparam, delete, func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -23,6 +24,40 @@ from bot.store.models import Draft, Letter, Supporter, utcnow
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Where a supporter is, read in one query: the hot path of every message and button."""
+
+    supporter_id: int
+    editing_letter_id: int | None
+    draft_id: int | None
+    revision: int
+    state: dict[str, Any]
+
+
+# The two statements of every message and button, built once (building them costs more than
+# running them on SQLite).
+_CONVERSATION = (
+    select(Supporter.id, Supporter.editing_letter_id, Draft.id, Draft.revision, Draft.state)
+    .select_from(Supporter)
+    .outerjoin(Draft, and_(col(Draft.supporter_id) == Supporter.id, col(Draft.status) == "active"))
+    .where(Supporter.telegram_id == bindparam("telegram_id"))
+)
+_ADVANCE = (
+    update(Draft)
+    .where(
+        col(Draft.id) == bindparam("draft_id"),
+        col(Draft.revision) == bindparam("seen_revision"),
+    )
+    .values(
+        state=bindparam("next_state", type_=JSON),
+        revision=bindparam("next_revision"),
+        status=bindparam("next_status"),
+        updated_at=bindparam("now"),
+    )
+)
 
 
 class Repo:
@@ -63,7 +98,38 @@ class Repo:
         self.session.execute(delete(Draft).where(col(Draft.supporter_id) == supporter.id))
         self.session.delete(supporter)
 
+    def supporter_by_id(self, supporter_id: int) -> Supporter | None:
+        return self.session.get(Supporter, supporter_id)
+
     # Drafts
+    def conversation(self, telegram_id: int) -> Conversation | None:
+        """The supporter and their active draft, if any, in a single query."""
+        row = self.session.connection().execute(_CONVERSATION, {"telegram_id": telegram_id}).first()
+        if row is None:
+            return None
+        return Conversation(row[0], row[1], row[2], row[3] or 0, row[4] or {})
+
+    def conversation_of(self, supporter_id: int) -> Conversation | None:
+        supporter = self.session.get(Supporter, supporter_id)
+        return self.conversation(supporter.telegram_id) if supporter else None
+
+    def advance_draft(
+        self, draft_id: int, revision: int, state: dict[str, Any], status: str = "active"
+    ) -> bool:
+        """Save the next state only if nobody moved the draft since `revision` was read."""
+        result = self.session.connection().execute(
+            _ADVANCE,
+            {
+                "draft_id": draft_id,
+                "seen_revision": revision,
+                "next_revision": revision + 1,
+                "next_state": state,
+                "next_status": status,
+                "now": utcnow(),
+            },
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
     def active_draft(self, supporter_id: int) -> Draft | None:
         return self.session.exec(
             select(Draft).where(Draft.supporter_id == supporter_id, Draft.status == "active")
@@ -87,13 +153,6 @@ class Repo:
             .values(status=status, updated_at=utcnow())
         )
         return int(getattr(result, "rowcount", 0) or 0)
-
-    def save_draft(self, draft: Draft, state: dict[str, Any], status: str | None = None) -> None:
-        draft.state = state
-        draft.revision += 1
-        if status:
-            draft.status = status
-        self.touch(draft)
 
     # Letters
     def letters_of_draft(self, draft_id: int) -> Sequence[Letter]:
