@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -43,10 +44,12 @@ class Settings:
 
 def _parse_admin_ids(raw: str) -> frozenset[int]:
     ids: set[int] = set()
-    for part in raw.replace(" ", "").split(","):
+    for raw_part in raw.split(","):
+        part = raw_part.strip()
         if not part:
             continue
-        if not part.lstrip("-").isdigit():
+        # Not `isdigit()`: "12345 67890" must not become one id, nor "--5" or "²" crash int().
+        if not re.fullmatch(r"-?[0-9]+", part):
             raise ConfigError(
                 f"ADMIN_IDS has {part!r}, which is not a Telegram user id: use numbers separated "
                 "by commas, e.g. ADMIN_IDS=12345,67890 (ask @userinfobot for yours)."

@@ -12,6 +12,7 @@ from bot.campaign.model import Campaign
 from bot.paths import CAMPAIGNS_DIR
 
 DEFAULT_CAMPAIGN = "lachin-2023"
+_HEADER = re.compile(r"^\s*\[")
 
 
 class CampaignError(Exception):
@@ -48,7 +49,10 @@ def load_campaign(path: str | Path) -> Campaign:
     try:
         return Campaign.model_validate({**raw, "path": path})
     except ValidationError as exc:
-        problems = [_describe(path, raw_text, err["loc"], err["msg"]) for err in exc.errors()]
+        problems = [
+            _describe(path, raw_text, (*err["loc"], *err.get("ctx", {}).get("at", ())), err["msg"])
+            for err in exc.errors()
+        ]
         raise CampaignError("\n".join(problems)) from None
 
 
@@ -70,7 +74,11 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
 
 
 def _find_line(text: str, loc: tuple[int | str, ...]) -> int | None:
-    """Best effort: the line of the deepest key we can find, walking [[array]] tables in order."""
+    """Best effort: the line of the deepest key we can find, walking [[array]] tables in order.
+
+    A key is looked for only inside the table found so far (up to the next table header), so a
+    field missing from one table is never reported at the same key of another.
+    """
     lines = text.splitlines()
     start, table = 0, ""
     best: int | None = None
@@ -89,12 +97,18 @@ def _find_line(text: str, loc: tuple[int | str, ...]) -> int | None:
                 i += 2
                 continue
         if isinstance(part, str):
-            key = re.compile(rf"^\s*(\[\s*{re.escape(table + part)}\s*\]|{re.escape(part)}\s*=)")
-            hit = next((n for n in range(start, len(lines)) if key.match(lines[n])), None)
+            header = re.compile(rf"^\s*\[\s*{re.escape(table + part)}\s*\]")
+            hit = next((n for n in range(start, len(lines)) if header.match(lines[n])), None)
             if hit is None:
-                break
-            start, best = hit, hit + 1
-            if lines[hit].lstrip().startswith("["):
+                first = start + 1 if best is not None else start
+                end = next((n for n in range(first, len(lines)) if _HEADER.match(lines[n])), None)
+                key = re.compile(rf"^\s*{re.escape(part)}\s*=")
+                stop = len(lines) if end is None else end
+                hit = next((n for n in range(start, stop) if key.match(lines[n])), None)
+                if hit is None:
+                    break
+            else:
                 table = f"{table}{part}."
+            start, best = hit, hit + 1
         i += 1
     return best

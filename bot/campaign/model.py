@@ -14,6 +14,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,23}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -95,20 +96,32 @@ class Campaign(_Strict):
     @classmethod
     def _unique_ids(cls, items: list[Demand] | list[Target]) -> list[Demand] | list[Target]:
         seen: set[str] = set()
-        for item in items:
+        for index, item in enumerate(items):
             if item.id in seen:
-                raise ValueError(f"id {item.id!r} is used twice")
+                # `at` (relative to the field) lets the loader point at the offending line.
+                raise PydanticCustomError(
+                    "duplicate_id",
+                    "id {id} is used twice",
+                    {"id": repr(item.id), "at": (index, "id")},
+                )
             seen.add(item.id)
         return items
 
     @model_validator(mode="after")
     def _routes_name_known_demands(self) -> Campaign:
         known = {d.id for d in self.demands}
-        for target in self.targets:
+        for index, target in enumerate(self.targets):
             unknown = [d for d in target.demands if d not in known]
             if unknown:
-                raise ValueError(
-                    f"target {target.id!r} lists unknown demands {unknown}; known: {sorted(known)}"
+                raise PydanticCustomError(
+                    "unknown_demand",
+                    "target {target} lists unknown demands {unknown}; known: {known}",
+                    {
+                        "target": repr(target.id),
+                        "unknown": str(unknown),
+                        "known": str(sorted(known)),
+                        "at": ("targets", index, "demands"),
+                    },
                 )
         return self
 

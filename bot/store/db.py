@@ -33,6 +33,7 @@ def create_db_engine(url: str, create_tables: bool = True) -> Engine:
     engine = create_engine(url, **kwargs)
     if is_sqlite(url):
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     if create_tables:
         # Imported for its side effect: registering the tables on SQLModel.metadata.
         from bot.store import models  # noqa: F401
@@ -42,9 +43,17 @@ def create_db_engine(url: str, create_tables: bool = True) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, open transactions: the module's legacy mode starts
+    # one only at the first write, so a SAVEPOINT as first write was committed for good even
+    # when the surrounding transaction rolled back (SQLAlchemy's documented recipe).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")

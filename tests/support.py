@@ -1,0 +1,94 @@
+"""Helpers shared by the unit tests: the test campaign's location and small campaign files."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+LIBRARY_CAMPAIGN = FIXTURES_DIR / "campaigns" / "library-hours.toml"
+
+# Words that only the bundled (Armenian) campaign and its standard templates use.
+BUNDLED_ONLY_WORDS = (
+    "Armenia",
+    "Azerbaijan",
+    "Lachin",
+    "Kardashian",
+    "Rolling Stone",
+    "Mr. President",
+    "Mr. Secretary",
+    "sanctions",
+    "take a stand",  # standard variant A
+    "I add my voice to theirs",  # standard variant B
+    "clear answers on",  # standard variant C
+)
+
+
+def campaign_toml(
+    demands: Sequence[str] = ("alpha", "beta"),
+    targets: Mapping[str, Sequence[str]] | None = None,
+    campaign_id: str = "tiny",
+    letter_templates: str | None = None,
+) -> str:
+    """A small valid campaign: `targets` maps a target id to the demand ids routed to it."""
+    if targets is None:
+        targets = {"office": list(demands)}
+    parts = [
+        textwrap.dedent(
+            f"""\
+            id = "{campaign_id}"
+            title = "A tiny test campaign"
+            summary = "Only for tests."
+
+            [source]
+            outlet = "The Test Gazette"
+            title = "Tests matter"
+            authors = ["Pat Tester"]
+            date = 2024-01-02
+            url = "https://example.org/gazette/tests-matter"
+
+            [since]
+            as_of = 2024-02-03
+            text = "Nothing has changed."
+            """
+        )
+    ]
+    if letter_templates:
+        parts.append(f'[templates]\nletter = "{letter_templates}"\n')
+    for demand in demands:
+        parts.append(
+            textwrap.dedent(
+                f"""\
+                [[demands]]
+                id = "{demand}"
+                title = "Demand {demand}"
+                explanation = "Why {demand} matters."
+                ask = "grant demand {demand}"
+                talking_points = ["Point one about {demand}.", "Point two about {demand}."]
+                """
+            )
+        )
+    for target, routed in targets.items():
+        routed_list = ", ".join(f'"{d}"' for d in routed)
+        parts.append(
+            textwrap.dedent(
+                f"""\
+                [[targets]]
+                id = "{target}"
+                label = "Office {target}"
+                office = "Head of {target}"
+                holder = "Holder of {target}"
+                salutation = "Dear Head of {target}"
+                address = ["1 Test Street"]
+                demands = [{routed_list}]
+                checked = 2024-02-03
+
+                [[targets.channels]]
+                kind = "email"
+                label = "Email"
+                value = "{target}@example.org"
+                """
+            )
+        )
+    return "\n".join(parts)

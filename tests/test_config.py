@@ -1,0 +1,175 @@
+"""Settings: defaults, one-line actionable errors, and a `.env` that never overrides the env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import (
+    DEFAULT_BASE_URL,
+    ConfigError,
+    Settings,
+    default_database_url,
+    load_settings,
+)
+
+VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "DATABASE_URL", "ADMIN_IDS", "CAMPAIGN")
+GOOD_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw-x"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No settings in the environment, an empty cwd, and anything `.env` adds is removed after."""
+    for name in VARIABLES:
+        # setenv first so monkeypatch records the variable and undoes whatever load_dotenv sets.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write_env(directory: Path, **values: str) -> Path:
+    path = directory / ".env"
+    path.write_text("".join(f"{k}={v}\n" for k, v in values.items()), encoding="utf-8")
+    return path
+
+
+def assert_one_line(error: ConfigError, *mentions: str) -> str:
+    message = str(error)
+    assert message
+    assert "\n" not in message
+    for mention in mentions:
+        assert mention in message
+    return message
+
+
+def test_defaults_without_environment() -> None:
+    settings = load_settings()
+    assert settings.token is None
+    assert settings.base_url == DEFAULT_BASE_URL
+    assert settings.database_url == default_database_url()
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.database_url.endswith("campaign.db")
+    assert settings.admin_ids == frozenset()
+    assert settings.campaign is None
+
+
+def test_require_token_explains_what_to_do() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings().require_token()
+    assert_one_line(info.value, "TELEGRAM_BOT_TOKEN", "@BotFather")
+
+
+def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", f"  {GOOD_TOKEN} ")
+    monkeypatch.setenv("TELEGRAM_BASE_URL", "http://127.0.0.1:8081/bot")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://bot:secret@db/bot")
+    monkeypatch.setenv("ADMIN_IDS", " 12345, 67890 ,,")
+    monkeypatch.setenv("CAMPAIGN", " library-hours ")
+    settings = load_settings()
+    assert settings.token == GOOD_TOKEN
+    assert settings.require_token() == GOOD_TOKEN
+    assert settings.base_url == "http://127.0.0.1:8081/bot"
+    assert settings.database_url == "postgresql+psycopg://bot:secret@db/bot"
+    assert settings.admin_ids == frozenset({12345, 67890})
+    assert settings.campaign == "library-hours"
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not-a-token",
+        "98765",
+        "98765:short",
+        "bot123:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+        ":AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+    ],
+)
+def test_malformed_token(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    message = assert_one_line(info.value, "TELEGRAM_BOT_TOKEN", "@BotFather")
+    assert token not in message  # never echo a (possibly real) secret
+
+
+@pytest.mark.parametrize(
+    ("raw", "culprit"),
+    [
+        ("12a", "12a"),
+        ("@organizer", "@organizer"),
+        ("111,abc,222", "abc"),
+        ("12345 67890", "12345 67890"),  # a missing comma must not merge two ids into one
+        ("12345;67890", "12345;67890"),
+        ("--5", "--5"),
+        ("1.5", "1.5"),
+    ],
+)
+def test_malformed_admin_ids(monkeypatch: pytest.MonkeyPatch, raw: str, culprit: str) -> None:
+    monkeypatch.setenv("ADMIN_IDS", raw)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert_one_line(info.value, "ADMIN_IDS", repr(culprit), "12345,67890")
+
+
+@pytest.mark.parametrize("url", ["bot.db", "/var/lib/bot/bot.db", "sqlite:bot.db"])
+def test_malformed_database_url(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert_one_line(info.value, "DATABASE_URL", "sqlite:///", repr(url))
+
+
+@pytest.mark.parametrize("url", ["api.telegram.org/bot", "ftp://example.org/bot"])
+def test_malformed_base_url(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("TELEGRAM_BASE_URL", url)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert_one_line(info.value, "TELEGRAM_BASE_URL", repr(url))
+
+
+def test_dotenv_in_cwd_is_read(clean_env: Path) -> None:
+    write_env(
+        clean_env,
+        TELEGRAM_BOT_TOKEN=GOOD_TOKEN,
+        ADMIN_IDS="42",
+        DATABASE_URL="sqlite:///from-dotenv.db",
+    )
+    settings = load_settings()
+    assert settings.token == GOOD_TOKEN
+    assert settings.admin_ids == frozenset({42})
+    assert settings.database_url == "sqlite:///from-dotenv.db"
+
+
+def test_explicit_env_file_is_read(clean_env: Path) -> None:
+    elsewhere = clean_env / "config"
+    elsewhere.mkdir()
+    env_file = write_env(elsewhere, CAMPAIGN="from-file")
+    assert load_settings().campaign is None  # not in the cwd
+    assert load_settings(env_file).campaign == "from-file"
+
+
+def test_dotenv_never_overrides_environment(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_env(clean_env, ADMIN_IDS="8", CAMPAIGN="from-dotenv", DATABASE_URL="sqlite:///d.db")
+    monkeypatch.setenv("ADMIN_IDS", "7")
+    monkeypatch.setenv("CAMPAIGN", "from-environment")
+    settings = load_settings()
+    assert settings.admin_ids == frozenset({7})
+    assert settings.campaign == "from-environment"
+    assert settings.database_url == "sqlite:///d.db"  # only what the environment lacks
+
+
+def test_malformed_value_in_dotenv_is_reported(clean_env: Path) -> None:
+    write_env(clean_env, ADMIN_IDS="me")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert_one_line(info.value, "ADMIN_IDS", "'me'")
+
+
+def test_settings_is_immutable() -> None:
+    settings = Settings(token=None)
+    with pytest.raises(AttributeError):
+        settings.token = GOOD_TOKEN  # type: ignore[misc]

@@ -1,0 +1,414 @@
+"""Use cases through the store: whole conversations, stale buttons, sends, rewording, editing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot import flow
+from bot.campaign import Campaign
+from bot.flow import Confirm, Skip, Step, Toggle
+from bot.service import LetterService, Outcome, Person, Welcome, own_chars_after_edit
+from bot.store import Draft, Letter, Store, Supporter
+from tests.support import BUNDLED_ONLY_WORDS
+
+ANI = Person(telegram_id=1001, display_name="Ani Hakobyan", language="hy")
+ARA = Person(telegram_id=1002, display_name="Ara")
+STORY = "My grandparents fled in 1915.\n\nI write so that no family has to flee again."
+
+
+@pytest.fixture
+def service(campaign: Campaign) -> LetterService:
+    return LetterService(campaign)
+
+
+def answer(
+    store: Store, service: LetterService, outcome: Outcome, reply: flow.Answer, person=ANI
+) -> Outcome:
+    """Answer the way a button does: carrying the draft id and revision it was shown with."""
+    return store.call(service.answer, person, reply, outcome.draft_id, outcome.revision)
+
+
+def draft_to_story(store: Store, service: LetterService, person: Person = ANI) -> Outcome:
+    outcome = store.call(service.start_letter, person)
+    while outcome.prompt is not None and outcome.prompt.step is not Step.STORY:
+        step = outcome.prompt.step
+        if step is Step.PLACE:
+            outcome = store.call(service.receive_text, person, "Glendale, CA")
+        else:
+            outcome = answer(store, service, outcome, Confirm(), person)
+        assert outcome.kind == "prompt", outcome
+    return outcome
+
+
+def write_letters(store: Store, service: LetterService, person: Person = ANI) -> Outcome:
+    draft_to_story(store, service, person)
+    outcome = store.call(service.receive_text, person, STORY)
+    assert outcome.kind == "letters"
+    return outcome
+
+
+def letter_row(store: Store, letter_id: int) -> Letter:
+    return store.call(lambda repo: repo.session.get(Letter, letter_id))
+
+
+# Welcome
+
+
+def test_welcome_records_the_source_only_on_first_contact(
+    tmp_store: Store, service: LetterService
+) -> None:
+    assert tmp_store.call(service.welcome, ANI, "op-ed_2023") == Welcome(True, "Ani Hakobyan")
+    assert tmp_store.call(service.welcome, ANI, "other") == Welcome(False, "Ani Hakobyan")
+    assert tmp_store.call(service.welcome, ARA, "<script>") == Welcome(True, "Ara")
+    with tmp_store.transaction() as repo:
+        ani, ara = repo.supporter(ANI.telegram_id), repo.supporter(ARA.telegram_id)
+        assert (ani.source, ani.language) == ("op-ed_2023", "hy")
+        assert ara.source is None  # not a valid deep-link payload
+
+
+# The whole conversation
+
+
+def test_full_conversation(tmp_store: Store, service: LetterService, campaign: Campaign) -> None:
+    tmp_store.call(service.welcome, ANI)
+    outcome = tmp_store.call(service.start_letter, ANI)
+    assert outcome.kind == "prompt"
+    assert outcome.prompt.step is Step.TARGETS
+    assert outcome.draft_id is not None
+    steps = []
+    answers = 0
+    while outcome.kind == "prompt":
+        steps.append((outcome.prompt.step, outcome.prompt.number, outcome.prompt.total))
+        step = outcome.prompt.step
+        if step is Step.PLACE:
+            outcome = tmp_store.call(service.receive_text, ANI, "91205")
+        elif step is Step.STORY:
+            outcome = tmp_store.call(service.receive_text, ANI, STORY)
+        else:
+            outcome = answer(tmp_store, service, outcome, Confirm())
+        answers += 1
+    assert answers <= 6
+    assert [s[0] for s in steps] == [Step.TARGETS, Step.DEMANDS, Step.NAME, Step.PLACE, Step.STORY]
+    assert [(s[1], s[2]) for s in steps] == [(i, 5) for i in range(1, 6)]
+
+    assert outcome.kind == "letters"
+    assert [(v.number, v.total) for v in outcome.letters] == [(1, 2), (2, 2)]
+    for view, target in zip(outcome.letters, campaign.targets, strict=True):
+        assert view.target == target
+        assert view.body.startswith(f"{target.salutation},\n")
+        assert STORY in view.body
+        assert view.body.endswith("Ani Hakobyan\nGlendale, CA")
+        assert not view.sent
+        assert not view.edited
+        assert view.score == round(len(STORY) / len(view.body), 3)
+    assert outcome.letters[0].body != outcome.letters[1].body
+
+    # The draft is done; the answers are remembered for next time.
+    assert tmp_store.call(service.current, ANI).kind == "no_draft"
+    with tmp_store.transaction() as repo:
+        supporter = repo.supporter(ANI.telegram_id)
+        assert (supporter.signing_name, supporter.city, supporter.state, supporter.zip) == (
+            "Ani Hakobyan",
+            "Glendale",
+            "CA",
+            "91205",
+        )
+        assert repo.letter_counts(supporter.id) == (2, 0)
+        letters = repo.session.exec(select(Letter)).all()
+        assert {row.demands for row in letters} == {"sanctions,aid,corridor"}
+
+
+def test_returning_supporter_is_not_asked_name_and_place(
+    tmp_store: Store, service: LetterService
+) -> None:
+    write_letters(tmp_store, service)
+    outcome = tmp_store.call(service.start_letter, ANI)
+    seen = []
+    while outcome.kind == "prompt":
+        seen.append((outcome.prompt.step, outcome.prompt.number, outcome.prompt.total))
+        if outcome.prompt.step is Step.STORY:
+            outcome = tmp_store.call(service.answer, ANI, Skip())
+        else:
+            outcome = answer(tmp_store, service, outcome, Confirm())
+    assert seen == [(Step.TARGETS, 1, 3), (Step.DEMANDS, 2, 3), (Step.STORY, 3, 3)]
+    assert outcome.kind == "letters"
+    assert all(v.body.endswith("Ani Hakobyan\nGlendale, CA") for v in outcome.letters)
+    assert all(v.score == 0.0 for v in outcome.letters)
+
+
+def test_only_chosen_targets_and_demands_get_letters(
+    tmp_store: Store, service: LetterService
+) -> None:
+    outcome = tmp_store.call(service.start_letter, ANI)
+    outcome = answer(tmp_store, service, outcome, Toggle("president"))
+    outcome = answer(tmp_store, service, outcome, Confirm())
+    outcome = answer(tmp_store, service, outcome, Toggle("aid"))
+    outcome = answer(tmp_store, service, outcome, Confirm())
+    outcome = answer(tmp_store, service, outcome, Confirm())  # the suggested name
+    outcome = tmp_store.call(service.answer, ANI, Skip())
+    outcome = tmp_store.call(service.receive_text, ANI, STORY)
+    assert outcome.kind == "letters"
+    (view,) = outcome.letters
+    assert view.target.id == "secstate"
+    assert letter_row(tmp_store, view.id).demands == "sanctions,corridor"
+    assert "Section 907" not in view.body
+
+
+# Stale and invalid answers
+
+
+def test_stale_button_changes_nothing(tmp_store: Store, service: LetterService) -> None:
+    shown = tmp_store.call(service.start_letter, ANI)
+    toggled = answer(tmp_store, service, shown, Toggle("president"))
+    assert toggled.kind == "prompt"
+    assert toggled.revision == shown.revision + 1
+    # A second tap on the keyboard that was shown before the first one landed.
+    stale = answer(tmp_store, service, shown, Confirm())
+    assert stale.kind == "stale"
+    assert stale.prompt.step is Step.TARGETS
+    assert stale.revision == toggled.revision
+    assert stale.draft.targets == ("secstate",)
+    wrong_draft = tmp_store.call(
+        service.answer, ANI, Confirm(), (toggled.draft_id or 0) + 1, toggled.revision
+    )
+    assert wrong_draft.kind == "stale"
+    with tmp_store.transaction() as repo:
+        row = repo.draft(toggled.draft_id)
+        assert row.revision == toggled.revision
+        assert row.state["targets"] == ["secstate"]
+        assert Step.TARGETS not in row.state["answered"]
+
+
+def test_invalid_answer_is_explained_and_changes_nothing(
+    tmp_store: Store, service: LetterService
+) -> None:
+    shown = draft_to_story(tmp_store, service)
+    outcome = tmp_store.call(service.receive_text, ANI, "x" * 2001)
+    assert outcome.kind == "invalid"
+    assert outcome.error.reason == "too_long"
+    assert outcome.error.details == {"length": 2001, "limit": 2000}
+    assert outcome.prompt.step is Step.STORY
+    assert outcome.revision == shown.revision
+    outcome = tmp_store.call(service.answer, ANI, flow.NonText())
+    assert (outcome.kind, outcome.error.reason) == ("invalid", "not_text")
+
+
+def test_no_draft(tmp_store: Store, service: LetterService) -> None:
+    assert tmp_store.call(service.answer, ANI, Confirm()).kind == "no_draft"
+    assert tmp_store.call(service.receive_text, ANI, "hello").kind == "no_draft"
+    assert tmp_store.call(service.current, ANI).kind == "no_draft"
+    tmp_store.call(service.welcome, ANI)
+    assert tmp_store.call(service.receive_text, ANI, "hello").kind == "no_draft"
+
+
+def test_starting_again_replaces_the_unfinished_draft(
+    tmp_store: Store, service: LetterService
+) -> None:
+    first = draft_to_story(tmp_store, service)
+    second = tmp_store.call(service.start_letter, ANI)
+    assert second.draft_id != first.draft_id
+    assert second.prompt.step is Step.TARGETS
+    assert answer(tmp_store, service, first, Skip()).kind == "stale"
+    with tmp_store.transaction() as repo:
+        assert repo.draft(first.draft_id).status == "cancelled"
+
+
+# Sending, rewording, editing
+
+
+def test_double_sent_counts_once(tmp_store: Store, service: LetterService) -> None:
+    letter_id = write_letters(tmp_store, service).letters[0].id
+    view, recorded = tmp_store.call(service.mark_sent, ANI, letter_id)
+    assert (view.sent, recorded) == (True, True)
+    sent_at = letter_row(tmp_store, letter_id).sent_at
+    view, recorded = tmp_store.call(service.mark_sent, ANI, letter_id)
+    assert (view.sent, recorded) == (True, False)
+    assert letter_row(tmp_store, letter_id).sent_at == sent_at
+    assert view.number == 1
+    assert view.total == 2
+    with tmp_store.transaction() as repo:
+        assert repo.letter_counts(repo.supporter(ANI.telegram_id).id) == (2, 1)
+
+
+def test_someone_elses_letter_is_out_of_reach(tmp_store: Store, service: LetterService) -> None:
+    letter_id = write_letters(tmp_store, service).letters[0].id
+    tmp_store.call(service.welcome, ARA)
+    assert tmp_store.call(service.mark_sent, ARA, letter_id) == (None, False)
+    assert tmp_store.call(service.reword, ARA, letter_id) is None
+    assert tmp_store.call(service.begin_edit, ARA, letter_id) is None
+    assert tmp_store.call(service.letter, ARA, letter_id) is None
+    assert letter_row(tmp_store, letter_id).sent_at is None
+
+
+def test_reword_changes_text_and_variant(tmp_store: Store, service: LetterService) -> None:
+    original = write_letters(tmp_store, service).letters[0]
+    before = letter_row(tmp_store, original.id)
+    view = tmp_store.call(service.reword, ANI, original.id)
+    after = letter_row(tmp_store, original.id)
+    assert view.body != original.body
+    assert view.body == after.body
+    assert after.variant != before.variant
+    assert (before.wording, after.wording) == (0, 1)
+    assert STORY in view.body
+    again = tmp_store.call(service.reword, ANI, original.id)
+    assert letter_row(tmp_store, original.id).variant not in {before.variant, after.variant}
+    assert again.body not in {original.body, view.body}
+
+
+def test_edit_replaces_the_body_and_raises_the_score(
+    tmp_store: Store, service: LetterService
+) -> None:
+    original = write_letters(tmp_store, service).letters[1]
+    assert tmp_store.call(service.begin_edit, ANI, original.id).id == original.id
+    too_short = tmp_store.call(service.receive_text, ANI, "Too short.")
+    assert (too_short.kind, too_short.error.reason) == ("invalid", "letter_too_short")
+    assert letter_row(tmp_store, original.id).body == original.body  # still editing
+    addition = "\n\nI also met my senator's staff last week, and I will keep writing."
+    edited = tmp_store.call(service.receive_text, ANI, original.body + addition)
+    assert edited.kind == "edited"
+    (view,) = edited.letters
+    assert view.body == original.body + addition
+    assert view.edited
+    assert view.score > original.score
+    row = letter_row(tmp_store, original.id)
+    assert (row.body, row.edited) == (view.body, True)
+    assert row.personal_chars >= len(STORY) + len(addition.strip())
+    # Editing is over: the next text goes to the (finished) draft again.
+    assert tmp_store.call(service.receive_text, ANI, "hello").kind == "no_draft"
+
+
+def test_own_chars_after_edit() -> None:
+    assert own_chars_after_edit("abc", "abc", 0) == 0
+    assert own_chars_after_edit("abc", "abcdef", 0) == 3
+    assert own_chars_after_edit("abc", "abcdef", 2) == 5
+    assert own_chars_after_edit("abc", "xyz", 3) == 3
+
+
+# Cancel and forget
+
+
+def test_cancel(tmp_store: Store, service: LetterService) -> None:
+    assert tmp_store.call(service.cancel, ANI) is False  # unknown supporter
+    draft_to_story(tmp_store, service)
+    assert tmp_store.call(service.cancel, ANI) is True
+    assert tmp_store.call(service.current, ANI).kind == "no_draft"
+    assert tmp_store.call(service.cancel, ANI) is False
+
+
+def test_cancel_leaves_edit_mode(tmp_store: Store, service: LetterService) -> None:
+    letter = write_letters(tmp_store, service).letters[0]
+    tmp_store.call(service.begin_edit, ANI, letter.id)
+    assert tmp_store.call(service.cancel, ANI) is True
+    replacement = "A whole new letter that is long enough to count."
+    assert tmp_store.call(service.receive_text, ANI, replacement).kind == "no_draft"
+    assert letter_row(tmp_store, letter.id).body == letter.body
+
+
+def test_forget(tmp_store: Store, service: LetterService) -> None:
+    letters = write_letters(tmp_store, service).letters
+    tmp_store.call(service.mark_sent, ANI, letters[0].id)
+    draft_to_story(tmp_store, service)  # an unfinished draft too
+    write_letters(tmp_store, service, ARA)
+    assert tmp_store.call(service.forget, ANI) is True
+    assert tmp_store.call(service.forget, ANI) is False
+    with tmp_store.transaction() as repo:
+        assert repo.supporter(ANI.telegram_id) is None
+        assert repo.supporter(ARA.telegram_id) is not None
+        supporter_ids = {d.supporter_id for d in repo.session.exec(select(Draft)).all()}
+        assert supporter_ids == {repo.supporter(ARA.telegram_id).id}
+        rows = repo.session.exec(select(Letter)).all()
+        assert len(rows) == 4
+        anonymous = [row for row in rows if row.supporter_id is None]
+        assert len(anonymous) == 2
+        assert all(row.body == "" for row in anonymous)
+        assert sum(row.sent_at is not None for row in anonymous) == 1
+        assert all(STORY not in row.body for row in anonymous)
+    assert tmp_store.call(service.letter, ANI, letters[0].id) is None
+    assert tmp_store.call(service.welcome, ANI).is_new
+
+
+# Restart and async
+
+
+def test_restart_mid_conversation(tmp_path: Path, campaign: Campaign) -> None:
+    url = f"sqlite:///{tmp_path / 'restart.db'}"
+    before = Store.from_url(url)
+    try:
+        shown = draft_to_story(before, LetterService(campaign))
+    finally:
+        before.close()
+
+    after = Store.from_url(url)  # a new process: new engine, new service, same file
+    try:
+        service = LetterService(campaign)
+        current = after.call(service.current, ANI)
+        assert current.kind == "prompt"
+        assert current.prompt.step is Step.STORY
+        assert (current.draft_id, current.revision) == (shown.draft_id, shown.revision)
+        assert current.draft == shown.draft
+        done = answer(after, service, current, flow.Reply(STORY))
+        assert done.kind == "letters"
+        assert len(done.letters) == 2
+        assert all(STORY in v.body for v in done.letters)
+    finally:
+        after.close()
+
+
+async def test_store_run_from_async_code(tmp_store: Store, service: LetterService) -> None:
+    outcome = await tmp_store.run(service.start_letter, ANI)
+    while outcome.kind == "prompt":
+        step = outcome.prompt.step
+        if step is Step.PLACE:
+            outcome = await tmp_store.run(service.receive_text, ANI, "Yerevan, Armenia")
+        elif step is Step.STORY:
+            outcome = await tmp_store.run(service.receive_text, ANI, STORY)
+        else:
+            outcome = await tmp_store.run(
+                service.answer, ANI, Confirm(), outcome.draft_id, outcome.revision
+            )
+    assert outcome.kind == "letters"
+    assert all(v.body.endswith("Ani Hakobyan\nYerevan, Armenia") for v in outcome.letters)
+    view, recorded = await tmp_store.run(service.mark_sent, ANI, outcome.letters[0].id)
+    assert recorded
+    assert view.sent
+
+
+# The second campaign, through the same service
+
+
+def test_library_campaign_through_the_service(tmp_store: Store, library_campaign: Campaign) -> None:
+    service = LetterService(library_campaign)
+    outcome = write_letters(tmp_store, service)
+    assert [v.target.id for v in outcome.letters] == ["mayor", "council"]
+    mayor, council = outcome.letters
+    assert mayor.body.startswith("Dear Mayor Testwell,")
+    assert council.body.startswith("Dear Members of the Council,")
+    assert "fund the two librarian positions" in council.body
+    assert "opening hours" not in council.body
+    for view in outcome.letters:
+        assert STORY in view.body
+        for word in BUNDLED_ONLY_WORDS:
+            assert word not in view.body
+    variants = {letter_row(tmp_store, v.id).variant for v in outcome.letters}
+    assert variants <= {"letters/civic/a-neighbor.txt.j2", "letters/civic/b-budget.txt.j2"}
+    reworded = tmp_store.call(service.reword, ANI, mayor.id)
+    assert letter_row(tmp_store, mayor.id).variant.startswith("letters/civic/")
+    assert reworded.body != mayor.body
+
+
+def test_single_target_campaign_through_the_service(tmp_store: Store, make_campaign) -> None:
+    service = LetterService(make_campaign(demands=("alpha",), targets={"solo": ["alpha"]}))
+    outcome = tmp_store.call(service.start_letter, ANI)
+    assert (outcome.prompt.step, outcome.prompt.number, outcome.prompt.total) == (Step.NAME, 1, 3)
+    outcome = answer(tmp_store, service, outcome, Confirm())
+    outcome = tmp_store.call(service.receive_text, ANI, "Gyumri, Armenia")
+    outcome = tmp_store.call(service.receive_text, ANI, STORY)
+    assert outcome.kind == "letters"
+    (view,) = outcome.letters
+    assert view.body.startswith("Dear Head of solo,")
+    assert "rant demand alpha" in view.body  # "grant" or "Grant", by variant
+    with tmp_store.transaction() as repo:
+        assert repo.session.exec(select(Supporter)).one().region == "Armenia"
