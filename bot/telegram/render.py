@@ -33,9 +33,9 @@ def _env() -> ImmutableSandboxedEnvironment:
     return env
 
 
-def render(name: str, **context: Any) -> str:
+def render(template: str, /, **context: Any) -> str:
     """Render `templates/messages/<name>.html.j2`; blank lines are folded to keep messages tidy."""
-    text = _env().get_template(f"{name}.html.j2").render(**context).strip()
+    text = _env().get_template(f"{template}.html.j2").render(**context).strip()
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
