@@ -33,6 +33,7 @@ import re
 import select
 import socket
 import struct
+import sys
 import threading
 import time
 import urllib.parse
@@ -1425,6 +1426,12 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
     fake: FakeTelegram
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that vanished (a bot process killed mid-poll) is normal here, not news."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
