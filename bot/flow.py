@@ -193,27 +193,40 @@ def next_prompt(campaign: Campaign, draft: Draft) -> Prompt | None:
     if step is None:
         return None
     asked = [s for s in _applicable(campaign, draft) if s not in draft.prefilled]
-    position = {"number": asked.index(step) + 1, "total": len(asked)}
+    number, total = asked.index(step) + 1, len(asked)
     if step is Step.TARGETS:
         choices = tuple(Choice(t.id, t.label, t.id in draft.targets) for t in campaign.targets)
-        return Prompt(step, choices, multi=True, **position)
+        return Prompt(step, choices, multi=True, number=number, total=total)
     if step is Step.DEMANDS:
         routed = campaign.demands_for(list(draft.targets))
         choices = tuple(Choice(d.id, d.title, d.id in draft.demands) for d in routed)
-        return Prompt(step, choices, multi=True, **position)
+        return Prompt(step, choices, multi=True, number=number, total=total)
     if step is Step.NAME:
         return Prompt(
             step,
             accepts_text=True,
             default=draft.suggested_name,
             max_length=MAX_NAME_LENGTH,
-            **position,
+            number=number,
+            total=total,
         )
     if step is Step.PLACE:
         return Prompt(
-            step, accepts_text=True, skippable=True, max_length=MAX_PLACE_LENGTH, **position
+            step,
+            accepts_text=True,
+            skippable=True,
+            max_length=MAX_PLACE_LENGTH,
+            number=number,
+            total=total,
         )
-    return Prompt(step, accepts_text=True, skippable=True, max_length=MAX_STORY_LENGTH, **position)
+    return Prompt(
+        step,
+        accepts_text=True,
+        skippable=True,
+        max_length=MAX_STORY_LENGTH,
+        number=number,
+        total=total,
+    )
 
 
 def apply(campaign: Campaign, draft: Draft, answer: Answer) -> Draft:
@@ -250,7 +263,10 @@ def _apply_multi(campaign: Campaign, draft: Draft, prompt: Prompt, answer: Answe
             raise InvalidAnswer("stale")
         order = [c.id for c in prompt.choices]
         chosen = set(selected) ^ {answer.choice_id}
-        return replace(draft, **{field_name: tuple(i for i in order if i in chosen)})
+        toggled = tuple(i for i in order if i in chosen)
+        if prompt.step is Step.TARGETS:
+            return replace(draft, targets=toggled)
+        return replace(draft, demands=toggled)
     if isinstance(answer, Confirm):
         if not selected:
             raise InvalidAnswer("none_selected")

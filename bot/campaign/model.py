@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -94,7 +94,7 @@ class Campaign(_Strict):
 
     @field_validator("demands", "targets")
     @classmethod
-    def _unique_ids(cls, items: list[Demand] | list[Target]) -> list[Demand] | list[Target]:
+    def _unique_ids(cls, items: list[Any]) -> list[Any]:
         seen: set[str] = set()
         for index, item in enumerate(items):
             if item.id in seen:

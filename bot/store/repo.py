@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import JSON, and_, bindparam, delete, func, update
+from sqlalchemy import select as sa_select  # sqlmodel's select types at most 4 columns
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -40,10 +41,16 @@ class Conversation:
 # The two statements of every message and button, built once (building them costs more than
 # running them on SQLite).
 _CONVERSATION = (
-    select(Supporter.id, Supporter.editing_letter_id, Draft.id, Draft.revision, Draft.state)
+    sa_select(
+        col(Supporter.id),
+        col(Supporter.editing_letter_id),
+        col(Draft.id),
+        col(Draft.revision),
+        col(Draft.state),
+    )
     .select_from(Supporter)
     .outerjoin(Draft, and_(col(Draft.supporter_id) == Supporter.id, col(Draft.status) == "active"))
-    .where(Supporter.telegram_id == bindparam("telegram_id"))
+    .where(col(Supporter.telegram_id) == bindparam("telegram_id"))
 )
 _ADVANCE = (
     update(Draft)
