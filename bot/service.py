@@ -62,6 +62,7 @@ class Outcome:
 class Welcome:
     is_new: bool
     name: str | None
+    has_draft: bool = False
 
 
 @dataclass
@@ -77,7 +78,8 @@ class LetterService:
         """Record the supporter; the deep-link source counts only on first contact."""
         existing = repo.supporter(person.telegram_id)
         if existing is not None:
-            return Welcome(False, existing.signing_name or existing.display_name)
+            has_draft = repo.active_draft(_id(existing)) is not None
+            return Welcome(False, existing.signing_name or existing.display_name, has_draft)
         clean_source = source if source and _SOURCE.match(source) else None
         supporter, created = repo.add_supporter(
             Supporter(

@@ -33,7 +33,7 @@ from bot.service import LetterService, LetterView, Outcome, Person
 from bot.store import Store
 from bot.telegram import keyboards
 from bot.telegram.callbacks import DraftAction, LetterAction, MenuAction, decode
-from bot.telegram.render import fits_message, plain, render
+from bot.telegram.render import fits_message, plain, render, split_message
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -94,7 +94,11 @@ class Handlers:
         text: str,
         markup: InlineKeyboardMarkup | None = None,
     ) -> Message:
-        return await context.bot.send_message(chat_id, text, reply_markup=markup)
+        """Send `text`, split into several messages if needed; the buttons go on the last one."""
+        *first, last = split_message(text)
+        for part in first:
+            await context.bot.send_message(chat_id, part)
+        return await context.bot.send_message(chat_id, last, reply_markup=markup)
 
     async def _edit_or_send(
         self,
@@ -120,10 +124,9 @@ class Handlers:
         person = person_of(update)
         source = context.args[0] if context.args else None
         welcome = await self.store.run(self.service.welcome, person, source)
-        current = await self.store.run(self.service.current, person)
         text = render("welcome", is_new=welcome.is_new, name=welcome.name, campaign=self.campaign)
-        has_draft = current.kind != "no_draft"
-        await self._send(context, person.telegram_id, text, keyboards.welcome_keyboard(has_draft))
+        markup = keyboards.welcome_keyboard(welcome.has_draft)
+        await self._send(context, person.telegram_id, text, markup)
 
     async def letter(self, update: Update, context: Context) -> None:
         person = person_of(update)
@@ -131,12 +134,11 @@ class Handlers:
         await self.show(context, person.telegram_id, outcome)
 
     async def demands(self, update: Update, context: Context) -> None:
-        await self._send(
-            context,
-            person_of(update).telegram_id,
-            render("demands", campaign=self.campaign),
-            keyboards.write_keyboard(),
-        )
+        await self._send_demands(context, person_of(update).telegram_id)
+
+    async def _send_demands(self, context: Context, chat_id: int) -> None:
+        text = render("demands", campaign=self.campaign)
+        await self._send(context, chat_id, text, keyboards.write_keyboard())
 
     async def help(self, update: Update, context: Context) -> None:
         text = render("help", campaign=self.campaign)
@@ -267,12 +269,7 @@ class Handlers:
             outcome = await self.store.run(self.service.current, person)
             await self.show(context, chat_id, outcome)
         elif action.action == "demands":
-            await self._send(
-                context,
-                chat_id,
-                render("demands", campaign=self.campaign),
-                keyboards.write_keyboard(),
-            )
+            await self._send_demands(context, chat_id)
         elif action.action == "forget_yes":
             deleted = await self.store.run(self.service.forget, person)
             await self._edit_or_send(context, query, render("forgotten", deleted=deleted))

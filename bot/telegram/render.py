@@ -49,6 +49,33 @@ def fits_message(html_text: str) -> bool:
     return 0 < visible_length(html_text) <= MAX_MESSAGE
 
 
+def split_message(html_text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Cut HTML into messages Telegram accepts, at blank lines (our templates never open a tag
+    across one), then at line ends; a single over-long line loses its markup and is cut by size.
+    """
+    if visible_length(html_text) <= limit:
+        return [html_text]
+    pieces: list[str] = []
+    for paragraph in html_text.split("\n\n"):
+        if visible_length(paragraph) <= limit:
+            pieces.append(paragraph)
+            continue
+        for line in paragraph.split("\n"):
+            if visible_length(line) <= limit:
+                pieces.append(line)
+            else:
+                text = html.unescape(_TAG.sub("", line))
+                step = limit // 2  # UTF-16 may count a character twice
+                pieces.extend(html.escape(text[i : i + step]) for i in range(0, len(text), step))
+    messages: list[str] = []
+    for piece in pieces:
+        if messages and visible_length(messages[-1] + "\n\n" + piece) <= limit:
+            messages[-1] += "\n\n" + piece
+        else:
+            messages.append(piece)
+    return messages
+
+
 def plain(text: str, limit: int = MAX_CALLBACK_ANSWER) -> str:
     """Text for places without HTML (callback answers, button labels), cut at a word if needed."""
     text = " ".join(text.split())

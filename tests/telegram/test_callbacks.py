@@ -1,0 +1,42 @@
+"""Callback data: round trips within 64 bytes; anything else decodes to None, never raises."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.telegram.callbacks import (
+    MAX_CALLBACK_BYTES,
+    DraftAction,
+    LetterAction,
+    MenuAction,
+    decode,
+    encode,
+)
+
+
+@pytest.mark.parametrize("callback", [
+    DraftAction(1, 0, "ok"),
+    DraftAction(2**40, 10**6, "t", "a" * 24),
+    DraftAction(5, 3, "skip"),
+    LetterAction(123456789, "sent"),
+    LetterAction(1, "again"),
+    MenuAction("forget_yes"),
+])  # fmt: skip
+def test_round_trip_fits_telegram(callback: DraftAction | LetterAction | MenuAction) -> None:
+    data = encode(callback)
+    assert len(data.encode()) <= MAX_CALLBACK_BYTES
+    assert decode(data) == callback
+
+
+@pytest.mark.parametrize("data", [
+    None, "", "x", "d|1|2", "d|1|2|ok|extra|more", "d|a|2|ok", "d|1|2|t", "d|1|2|ok|choice",
+    "d|1|2|nuke", "l|abc|sent", "l|1|delete", "m|drop_tables", "m", "|||", "💥" * 20,
+    "l|1|sent" + " " * 60, "d|-1|-1|ok|" + "x" * 60,
+])  # fmt: skip
+def test_stale_or_tampered_data_decodes_to_none(data: str | None) -> None:
+    assert decode(data) is None
+
+
+def test_encode_refuses_data_telegram_would_reject() -> None:
+    with pytest.raises(ValueError, match="64 bytes"):
+        encode(DraftAction(1, 1, "t", "Ա" * 40))
