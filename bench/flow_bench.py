@@ -14,8 +14,14 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bench.transport import InProcessRequest
 from bot.campaign import find_campaign, load_campaign
@@ -137,6 +143,40 @@ async def run_echo(updates: int, concurrency: int = 1) -> float:
         return time.perf_counter() - started
 
 
+async def run_bare_button(updates: int, concurrency: int = 1) -> float:
+    """A bare PTB button handler: answer the query and edit its message, as a flow step does."""
+    transport = InProcessRequest()
+    app = (
+        Application.builder().token(TOKEN).request(transport).get_updates_request(transport).build()
+    )
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(f"Choice {i}", callback_data=f"c|{i}")] for i in range(3)]
+    )
+
+    async def on_tap(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is not None:
+            await query.answer()
+            await query.edit_message_text(f"You chose {query.data}", reply_markup=keyboard)
+
+    app.add_handler(CallbackQueryHandler(on_tap))
+    async with app:
+        for uid in range(30_000, 30_100):
+            await app.bot.send_message(uid, "Choose", reply_markup=keyboard)
+        numbers = iter(range(updates))
+
+        async def worker() -> None:
+            for i in numbers:
+                uid = 30_000 + i % 100
+                message = transport.last_message[uid]
+                data = callback_update(uid, message, f"c|{i % 3}")
+                await app.process_update(Update.de_json(data, app.bot))
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=300, help="simulated conversations")
@@ -149,12 +189,19 @@ def main(argv: list[str] | None = None) -> int:
             run_flow(args.users, Path(tmp), args.concurrency)
         )
     echo_s = asyncio.run(run_echo(steps, args.concurrency))
+    button_s = asyncio.run(run_bare_button(steps, args.concurrency))
+    button_rate = steps / button_s
     flow_rate, echo_rate = steps / flow_s, steps / echo_s
     sends = sum(transport.calls[m] for m in ("sendMessage", "sendDocument"))
     edits = sum(v for k, v in transport.calls.items() if k.startswith("edit"))
     print(f"letter flow : {steps} steps in {flow_s:.2f}s = {flow_rate:,.0f} steps/s")
     print(f"bare echo   : {steps} updates in {echo_s:.2f}s = {echo_rate:,.0f} updates/s")
+    print(f"bare button : {steps} taps in {button_s:.2f}s = {button_rate:,.0f} taps/s")
     print(f"ratio       : a flow step costs {echo_rate / flow_rate:.2f}x a bare echo (target <= 3)")
+    print(
+        f"              and {button_rate / flow_rate:.2f}x a bare button handler "
+        "(answer + edit, the Bot API work a flow step does)"
+    )
     print(
         f"sends/letter: {sends / letters:.2f} messages + {edits / letters:.2f} edits per drafted "
         f"letter ({letters} conversations, {transport.calls['answerCallbackQuery']} callbacks "

@@ -97,12 +97,14 @@ class Repo:
 
     def forget_supporter(self, supporter: Supporter) -> None:
         """Delete personal data; letters stay only as anonymous counts (no body, no owner)."""
-        self.session.execute(
+        self.session.connection().execute(
             update(Letter)
             .where(col(Letter.supporter_id) == supporter.id)
             .values(supporter_id=None, draft_id=None, body="", outcome=None)
         )
-        self.session.execute(delete(Draft).where(col(Draft.supporter_id) == supporter.id))
+        self.session.connection().execute(
+            delete(Draft).where(col(Draft.supporter_id) == supporter.id)
+        )
         self.session.delete(supporter)
 
     def supporter_by_id(self, supporter_id: int) -> Supporter | None:
@@ -154,7 +156,7 @@ class Repo:
         return draft
 
     def close_drafts(self, supporter_id: int, status: str) -> int:
-        result = self.session.execute(
+        result = self.session.connection().execute(
             update(Draft)
             .where(col(Draft.supporter_id) == supporter_id, col(Draft.status) == "active")
             .values(status=status, updated_at=utcnow())
@@ -189,7 +191,7 @@ class Repo:
 
     def mark_sent(self, supporter_id: int, letter_id: int) -> bool:
         """Record a send once: a conditional update, so a double tap or a retry changes nothing."""
-        result = self.session.execute(
+        result = self.session.connection().execute(
             update(Letter)
             .where(
                 col(Letter.id) == letter_id,
