@@ -108,16 +108,9 @@ class Handlers:
         markup: InlineKeyboardMarkup | None = None,
     ) -> None:
         """Edit the button's own message; identical content is fine, a lost message is re-sent."""
-        message = query.message
-        if isinstance(message, Message) and message.text is not None:
-            try:
-                await message.edit_text(text, reply_markup=markup)
-                return
-            except BadRequest as error:
-                if _not_modified(error):
-                    return
-                log.info("edit failed (%s); sending a new message", error.message)
-        await self._send(context, _chat_id(query), text, markup)
+        message = query.message if isinstance(query.message, Message) else None
+        if not await _try_edit(message, text, markup):
+            await self._send(context, _chat_id(query), text, markup)
 
     # Commands
     async def start(self, update: Update, context: Context) -> None:
@@ -334,14 +327,8 @@ class Handlers:
         text = render("letter", letter=letter, full=True)
         markup = keyboards.letter_keyboard(letter)
         if fits_message(text):
-            if replace is not None and replace.text is not None:
-                try:
-                    await replace.edit_text(text, reply_markup=markup)
-                    return
-                except BadRequest as error:
-                    if _not_modified(error):
-                        return
-            await self._send(context, chat_id, text, markup)
+            if not await _try_edit(replace, text, markup):
+                await self._send(context, chat_id, text, markup)
             return
         document = InputFile(letter.body.encode("utf-8"), filename=_letter_filename(letter))
         await context.bot.send_document(
@@ -380,6 +367,21 @@ class Handlers:
                 await context.bot.send_message(update.effective_chat.id, render("error"))
             except TelegramError as send_error:
                 log.warning("could not tell the user about the error: %s", send_error)
+
+
+async def _try_edit(
+    message: Message | None, text: str, markup: InlineKeyboardMarkup | None
+) -> bool:
+    """Edit a text message in place; False when it cannot be (gone, too old, not text)."""
+    if message is None or message.text is None:
+        return False
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if not _not_modified(error):
+            log.info("edit failed (%s); sending a new message", error.message)
+            return False
+    return True
 
 
 def _chat_id(query: CallbackQuery) -> int:

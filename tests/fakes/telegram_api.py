@@ -2695,25 +2695,15 @@ class FakeTelegram:
             return stored.content if stored else None
 
     def _send_document(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self._chat_from(params)
-        document = self._take_file(params, "document", "document")
-        caption, caption_entities = self._format_caption(params)
-        markup = _validate_reply_markup(params.get("reply_markup"))
-        self._check_deliverable(chat, new_message=True)
-        return self._new_bot_message(
-            token,
-            chat,
-            params,
-            document=document,
-            caption=caption,
-            caption_entities=caption_entities,
-            reply_markup=markup,
-            source=params.get("caption"),
-        )
+        return self._send_file(token, params, "document")
 
     def _send_photo(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send_file(token, params, "photo")
+
+    def _send_file(self, token: str, params: dict[str, Any], kind: str) -> dict[str, Any]:
+        """sendDocument / sendPhoto: the file, an optional caption and buttons."""
         chat = self._chat_from(params)
-        photo = self._take_file(params, "photo", "photo")
+        stored = self._take_file(params, kind, kind)
         caption, caption_entities = self._format_caption(params)
         markup = _validate_reply_markup(params.get("reply_markup"))
         self._check_deliverable(chat, new_message=True)
@@ -2721,11 +2711,11 @@ class FakeTelegram:
             token,
             chat,
             params,
-            photo=photo,
             caption=caption,
             caption_entities=caption_entities,
             reply_markup=markup,
             source=params.get("caption"),
+            **{kind: stored},
         )
 
     def _send_chat_action(self, token: str, params: dict[str, Any]) -> bool:
