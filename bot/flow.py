@@ -279,15 +279,24 @@ def _apply_multi(campaign: Campaign, draft: Draft, prompt: Prompt, answer: Answe
     raise InvalidAnswer("use_buttons")
 
 
+# Invisible characters that carry meaning: joiners inside emoji sequences and Persian words,
+# and the direction marks of right-to-left text. Other control and format characters go.
+_KEEP_INVISIBLE = frozenset("\u200c\u200d\u200e\u200f")
+
+
+def _visible(ch: str) -> bool:
+    return ch.isprintable() or ch in _KEEP_INVISIBLE
+
+
 def clean_line(text: str) -> str:
     """One line of text with runs of whitespace (and control characters) folded to a space."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in text)
+    printable = "".join(ch if _visible(ch) else " " for ch in text)
     return " ".join(printable.split())
 
 
 def clean_block(text: str) -> str:
     """Multi-line text: keep paragraphs, drop control characters and trailing spaces."""
-    lines = ["".join(ch for ch in line if ch.isprintable()).rstrip() for line in text.splitlines()]
+    lines = ["".join(ch for ch in line if _visible(ch)).rstrip() for line in text.splitlines()]
     joined = "\n".join(lines).strip()
     while "\n\n\n" in joined:
         joined = joined.replace("\n\n\n", "\n\n")

@@ -55,6 +55,16 @@ def encode(callback: Callback) -> str:
     return data
 
 
+MAX_ID = 2**63 - 1  # database integers; anything larger cannot be one of ours
+
+
+def _id(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= MAX_ID:
+        raise ValueError(f"id out of range: {text}")
+    return value
+
+
 def decode(data: str | None) -> Callback | None:
     if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
         return None
@@ -64,9 +74,9 @@ def decode(data: str | None) -> Callback | None:
             choice = parts[4] if len(parts) == 5 else ""
             if (parts[3] == "t") != bool(choice):
                 return None
-            return DraftAction(int(parts[1]), int(parts[2]), parts[3], choice)
+            return DraftAction(_id(parts[1]), _id(parts[2]), parts[3], choice)
         if parts[0] == "l" and len(parts) == 3 and parts[2] in LETTER_ACTIONS:
-            return LetterAction(int(parts[1]), parts[2])
+            return LetterAction(_id(parts[1]), parts[2])
         if parts[0] == "m" and len(parts) == 2 and parts[1] in MENU_ACTIONS:
             return MenuAction(parts[1])
     except ValueError:

@@ -33,7 +33,14 @@ from bot.service import LetterService, LetterView, Outcome, Person
 from bot.store import Store
 from bot.telegram import keyboards
 from bot.telegram.callbacks import DraftAction, LetterAction, MenuAction, decode
-from bot.telegram.render import fits_message, plain, render, split_message
+from bot.telegram.render import (
+    MAX_CAPTION,
+    fits_message,
+    plain,
+    render,
+    split_message,
+    visible_length,
+)
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -68,7 +75,8 @@ class Handlers:
         self.service = service
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        private = filters.ChatType.PRIVATE
+        # New messages only: an edit of an earlier answer must not answer the current question.
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
         commands = {
             "start": self.start,
             "letter": self.letter,
@@ -248,7 +256,9 @@ class Handlers:
         letter = await self.store.run(self.service.begin_edit, person, action.letter_id)
         if letter is None:
             return "This letter is no longer available."
-        await self._send(context, _chat_id(query), render("edit_prompt", letter=letter))
+        as_file = not fits_message(_letter_text(letter))
+        text = render("edit_prompt", letter=letter, as_file=as_file)
+        await self._send(context, _chat_id(query), text)
         return None
 
     async def _menu_button(
@@ -260,7 +270,10 @@ class Handlers:
             await self.show(context, chat_id, outcome)
         elif action.action == "resume":
             outcome = await self.store.run(self.service.current, person)
-            await self.show(context, chat_id, outcome)
+            if outcome.kind == "no_draft":
+                await self.show(context, chat_id, outcome, query=query)
+            else:  # a new message: the welcome it was tapped on stays as it is
+                await self.show(context, chat_id, outcome)
         elif action.action == "demands":
             await self._send_demands(context, chat_id)
         elif action.action == "forget_yes":
@@ -279,12 +292,8 @@ class Handlers:
         query: CallbackQuery | None = None,
     ) -> None:
         if outcome.kind in ("prompt", "stale", "invalid") and outcome.prompt is not None:
-            notice = None
-            if outcome.kind == "invalid" and outcome.error is not None:
-                notice = render(
-                    "invalid", reason=outcome.error.reason, details=outcome.error.details
-                )
-            text = render("prompt", prompt=outcome.prompt, notice=notice)
+            error = outcome.error if outcome.kind == "invalid" else None
+            text = render("prompt", prompt=outcome.prompt, error=error)
             markup = keyboards.prompt_keyboard(
                 outcome.prompt, outcome.draft_id or 0, outcome.revision
             )
@@ -324,33 +333,30 @@ class Handlers:
         replace: Message | None = None,
     ) -> None:
         """One message per letter; too long for a message, it goes as a .txt document."""
-        text = render("letter", letter=letter, full=True)
+        text = _letter_text(letter)
         markup = keyboards.letter_keyboard(letter)
         if fits_message(text):
             if not await _try_edit(replace, text, markup):
                 await self._send(context, chat_id, text, markup)
             return
         document = InputFile(letter.body.encode("utf-8"), filename=_letter_filename(letter))
-        await context.bot.send_document(
-            chat_id,
-            document,
-            caption=render("letter", letter=letter, full=False),
-            reply_markup=markup,
-        )
+        caption = _letter_caption(letter)
+        await context.bot.send_document(chat_id, document, caption=caption, reply_markup=markup)
+        if caption == _letter_caption(letter, brief=True):  # no room for how to send it
+            await self._send(context, chat_id, render("channels", letter=letter))
 
     async def _update_letter_message(
         self, context: Context, message: Message | None, letter: LetterView
     ) -> None:
+        """Show a letter's new state (sent) on its own message, text or document."""
         markup = keyboards.letter_keyboard(letter)
         if message is None:
             return
         try:
             if message.text is not None:
-                await message.edit_text(
-                    render("letter", letter=letter, full=True), reply_markup=markup
-                )
+                await message.edit_text(_letter_text(letter), reply_markup=markup)
             else:
-                await message.edit_reply_markup(markup)
+                await message.edit_caption(_letter_caption(letter), reply_markup=markup)
         except BadRequest as error:
             if not _not_modified(error):
                 raise
@@ -388,6 +394,18 @@ def _chat_id(query: CallbackQuery) -> int:
     if query.message is not None:
         return query.message.chat.id
     return query.from_user.id
+
+
+def _letter_text(letter: LetterView) -> str:
+    return render("letter", letter=letter, full=True, brief=False)
+
+
+def _letter_caption(letter: LetterView, brief: bool = False) -> str:
+    """The caption of a letter sent as a file: with its channels when they fit (1,024)."""
+    caption = render("letter", letter=letter, full=False, brief=brief)
+    if brief or visible_length(caption) <= MAX_CAPTION:
+        return caption
+    return _letter_caption(letter, brief=True)
 
 
 def _letter_filename(letter: LetterView) -> str:

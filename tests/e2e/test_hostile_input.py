@@ -163,13 +163,6 @@ async def test_other_scripts_and_emoji_survive(
     await assert_clean(running_bot, caplog)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot bug: flow.clean_block() drops every non-printable character, including the "
-    "zero-width joiner (U+200D) inside emoji sequences (👨‍👩‍👧 becomes 👨👩👧, three people) and "
-    "the zero-width non-joiner (U+200C) that Persian spelling needs (می‌خواهم becomes میخواهم). "
-    "It should drop control characters (Cc) only, not format characters (Cf).",
-)
 async def test_joiners_in_a_story_survive(running_bot, make_supporter, caplog) -> None:
     story = "Our family 👨‍👩‍👧 and 🏳️‍🌈 friends. می‌خواهم برگردم."
     ani = make_supporter()
@@ -179,13 +172,6 @@ async def test_joiners_in_a_story_survive(running_bot, make_supporter, caplog) -
     assert story in row.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot bug: flow.clean_line() turns every non-printable character into a space, so a "
-    "name with a zero-width joiner emoji (👩‍💻 becomes '👩 💻') or a Persian zero-width "
-    "non-joiner (U+200C: 'Mohammadi<ZWNJ>zadeh' becomes 'Mohammadi zadeh') is signed with stray "
-    "spaces. Only control characters (Cc) should go, not format characters (Cf).",
-)
 async def test_joiners_in_a_name_survive(running_bot, make_supporter, caplog) -> None:
     name = "Zahra Mohammadi\u200czadeh 👩‍💻"
     ani = make_supporter()
@@ -259,14 +245,6 @@ async def test_blank_looking_answers(running_bot, make_supporter, caplog) -> Non
     await assert_clean(running_bot, caplog)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot bug: handlers.show() renders the 'invalid' notice (autoescaped) and passes the "
-    "resulting HTML into prompt.html.j2 as `notice`, which escapes it again. The supporter's "
-    "text in the notice is shown double-escaped: typing Coeur d'Alene gets 'I couldn't "
-    "recognise “Coeur d&#39;Alene”'; <b>Town</b> shows as &lt;b&gt;Town&lt;/b&gt;. The notice "
-    "should be marked safe (markupsafe.Markup) or rendered inside the prompt template.",
-)
 @pytest.mark.parametrize("typed", ["Coeur d'Alene", "<b>Nowhere</b>", "Smith & Sons"])
 async def test_unrecognised_place_is_quoted_as_typed(
     running_bot, make_supporter, caplog, typed
@@ -293,14 +271,6 @@ async def test_unknown_commands_get_help(running_bot, make_supporter, caplog, co
     await assert_clean(running_bot, caplog)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot bug: Handlers.register() adds MessageHandler(private & filters.TEXT & "
-    "~filters.COMMAND), which PTB also runs for edited_message updates. A supporter who fixes a "
-    "typo in an earlier answer (their name) after the bot moved on has the corrected text taken "
-    "as the answer to the current question: here it becomes the story and the letters are "
-    "written at once. Edits should be ignored (filters.UpdateType.MESSAGE) or acknowledged.",
-)
 async def test_editing_an_earlier_answer_does_not_answer_the_current_question(
     running_bot, make_supporter, caplog
 ) -> None:

@@ -202,13 +202,6 @@ async def test_someone_elses_letter_id_does_nothing(running_bot, make_supporter,
     await assert_clean(running_bot, caplog, allow_not_modified=True)  # the replayed draft button
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot bug: a letter id too large for SQLite INTEGER (e.g. 'l|<57 nines>|sent', valid "
-    "64-byte callback data) reaches repo.letter() -> session.get() and raises OverflowError; the "
-    "error handler logs it at ERROR and tells the supporter 'something went wrong'. "
-    "callbacks.decode() accepts any int; it should bound ids (or the service catch it).",
-)
 async def test_letter_id_too_large_for_the_database_is_harmless(
     running_bot, make_supporter, caplog
 ) -> None:
@@ -267,13 +260,6 @@ async def test_double_tap_on_a_prompt_makes_no_failed_edit(
     await assert_clean(running_bot, caplog)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot bug (wording): 'Continue my letter' on an old welcome, once that draft is "
-    'finished, answers "I\'m not expecting a message right now." although the person tapped a '
-    "button and sent nothing: Handlers._menu_button calls show() without the query, so "
-    "no_draft.html.j2 takes its typed-message wording (from_button=False).",
-)
 async def test_continue_my_letter_after_the_draft_is_finished(
     running_bot, make_supporter, caplog
 ) -> None:
