@@ -229,11 +229,7 @@ class Handlers:
             notice = render("invalid", reason=outcome.error.reason, details=outcome.error.details)
             return plain(notice), True
         await self.show(context, _chat_id(query), outcome, query=query)
-        return (
-            "That button was out of date; here is where you are."
-            if outcome.kind == "stale"
-            else None
-        ), False
+        return ("That button is out of date." if outcome.kind == "stale" else None), False
 
     async def _letter_button(
         self, context: Context, query: CallbackQuery, person: Person, action: LetterAction
@@ -297,10 +293,7 @@ class Handlers:
             markup = keyboards.prompt_keyboard(
                 outcome.prompt, outcome.draft_id or 0, outcome.revision
             )
-            if query is not None:
-                await self._edit_or_send(context, query, text, markup)
-            else:
-                await self._send(context, chat_id, text, markup)
+            await self._show_prompt(context, chat_id, outcome, text, markup, query)
         elif outcome.kind == "letters":
             if query is not None:
                 await self._edit_or_send(
@@ -324,6 +317,38 @@ class Handlers:
                 render("no_draft", from_button=query is not None),
                 keyboards.write_keyboard(),
             )
+
+    async def _show_prompt(
+        self,
+        context: Context,
+        chat_id: int,
+        outcome: Outcome,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        query: CallbackQuery | None,
+    ) -> None:
+        """Send or edit a prompt, remembering which message shows which draft revision.
+
+        The memory (per chat, in this process) lets a stale tap, above all the second tap of a
+        double tap, be answered without redrawing a message that already shows the current
+        question: an identical edit is a wasted call and a 400 from Telegram. After a restart
+        the memory is empty and the tapped message is simply redrawn.
+        """
+        current = (outcome.draft_id, outcome.revision)
+        shown = _shown_prompt(context)
+        tapped = query.message if query is not None and isinstance(query.message, Message) else None
+        if outcome.kind == "stale" and tapped is not None and shown is not None:
+            if shown == (tapped.message_id, *current):
+                return  # the tapped message already shows the current question
+            if shown[1:] == current:  # the current question is in a newer message
+                await _try_edit_markup(tapped, None)
+                return
+        if tapped is not None:
+            _remember_prompt(context, tapped.message_id, current)  # before the edit: double taps
+            if await _try_edit(tapped, text, markup):
+                return
+        message = await self._send(context, chat_id, text, markup)
+        _remember_prompt(context, message.message_id, current)
 
     async def send_letter(
         self,
@@ -388,6 +413,26 @@ async def _try_edit(
             log.info("edit failed (%s); sending a new message", error.message)
             return False
     return True
+
+
+_PROMPT_KEY = "prompt_message"
+
+
+def _shown_prompt(context: Context) -> tuple[int, int | None, int] | None:
+    data = context.chat_data
+    return data.get(_PROMPT_KEY) if data is not None else None
+
+
+def _remember_prompt(context: Context, message_id: int, current: tuple[int | None, int]) -> None:
+    if context.chat_data is not None:
+        context.chat_data[_PROMPT_KEY] = (message_id, *current)
+
+
+async def _try_edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> None:
+    try:
+        await message.edit_reply_markup(markup)
+    except BadRequest as error:
+        log.info("could not clear an old keyboard: %s", error.message)
 
 
 def _chat_id(query: CallbackQuery) -> int:
