@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Literal
 
 from bot import flow
@@ -18,8 +19,14 @@ from bot.letters import LetterRenderer, Signer, letter_seed
 from bot.places import Place
 from bot.store import Conversation, Letter, Repo, Supporter
 from bot.store import Draft as DraftRow
+from bot.store.models import utcnow
 
-MAX_LETTER_LENGTH = 8000
+# Telegram's apps cut a text longer than 4,096 characters into several messages sent back to
+# back. A text this long is refused, and for a few seconds a following text is taken as its
+# tail, so the end of a too-long story never passes for a whole answer.
+LIKELY_SPLIT_LENGTH = 3500
+SPLIT_TAIL_WINDOW = timedelta(seconds=10)
+MAX_LETTER_LENGTH = 4000
 _SOURCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -44,6 +51,7 @@ class LetterView:
     total: int = 1
 
 
+CancelResult = Literal["edit", "draft", "nothing"]
 OutcomeKind = Literal["prompt", "letters", "invalid", "stale", "no_draft", "edited"]
 
 
@@ -113,7 +121,7 @@ class LetterService:
         repo.touch(supporter)
         state = flow.begin(self.campaign, _profile(supporter, person))
         row = repo.open_draft(_id(supporter), self.campaign.id, state.to_dict())
-        conversation = Conversation(_id(supporter), None, _id(row), row.revision, row.state)
+        conversation = Conversation(_id(supporter), None, None, _id(row), row.revision, row.state)
         return self._progress(repo, conversation, state)
 
     def current(self, repo: Repo, person: Person) -> Outcome:
@@ -155,21 +163,48 @@ class LetterService:
             return self._prompt_outcome("invalid", conversation, error=error)
         return self._progress(repo, conversation, state)
 
-    def receive_text(self, repo: Repo, person: Person, text: str) -> Outcome:
+    def receive_text(
+        self, repo: Repo, person: Person, text: str, now: datetime | None = None
+    ) -> Outcome:
         """Free text goes to a letter being edited, else to the draft's current question."""
+        now = now or utcnow()
         conversation = repo.conversation(person.telegram_id)
+        if conversation is not None:
+            if len(text) >= LIKELY_SPLIT_LENGTH:
+                repo.set_overflow(conversation.supporter_id, now + SPLIT_TAIL_WINDOW)
+            elif conversation.overflow_until is not None:
+                repo.set_overflow(conversation.supporter_id, None)
+                if now < conversation.overflow_until:
+                    return self._refuse(repo, conversation, flow.InvalidAnswer("split_tail"))
         if conversation is not None and conversation.editing_letter_id is not None:
             return self._submit_edit(repo, conversation, text)
         return self._answer(repo, conversation, flow.Reply(text))
 
-    def cancel(self, repo: Repo, person: Person) -> bool:
+    def receive_non_text(self, repo: Repo, person: Person) -> Outcome:
+        """A sticker, photo or empty message: the current question (or the edit) wants text."""
+        conversation = repo.conversation(person.telegram_id)
+        if conversation is not None and conversation.editing_letter_id is not None:
+            return self._refuse(repo, conversation, flow.InvalidAnswer("not_text"))
+        return self._answer(repo, conversation, flow.NonText())
+
+    def _refuse(self, repo: Repo, conversation: Conversation, error: flow.InvalidAnswer) -> Outcome:
+        """An invalid answer to whatever the supporter is doing: an edit, or the draft."""
+        if conversation.editing_letter_id is not None:
+            letter = repo.letter(conversation.supporter_id, conversation.editing_letter_id)
+            letters = (self._numbered(repo, letter),) if letter else ()
+            return Outcome("invalid", error=error, letters=letters)
+        return self._prompt_outcome("invalid", conversation, error=error)
+
+    def cancel(self, repo: Repo, person: Person) -> CancelResult:
+        """Stop an edit if one is going on (the draft stays), else the draft."""
         supporter = repo.supporter(person.telegram_id)
         if supporter is None:
-            return False
-        was_editing = supporter.editing_letter_id is not None
-        supporter.editing_letter_id = None
-        repo.touch(supporter)
-        return repo.close_drafts(_id(supporter), "cancelled") > 0 or was_editing
+            return "nothing"
+        if supporter.editing_letter_id is not None:
+            supporter.editing_letter_id = None
+            repo.touch(supporter)
+            return "edit"
+        return "draft" if repo.close_drafts(_id(supporter), "cancelled") > 0 else "nothing"
 
     def _progress(self, repo: Repo, conversation: Conversation, state: flow.Draft) -> Outcome:
         draft_id = conversation.draft_id or 0
@@ -322,6 +357,7 @@ class LetterService:
         return self._numbered(repo, letter)
 
     def _submit_edit(self, repo: Repo, conversation: Conversation, text: str) -> Outcome:
+        """Replace a letter's text with the supporter's own version."""
         supporter = repo.supporter_by_id(conversation.supporter_id)
         letter = repo.letter(conversation.supporter_id, conversation.editing_letter_id or 0)
         if supporter is None or letter is None:
@@ -336,7 +372,7 @@ class LetterService:
         elif len(body) > MAX_LETTER_LENGTH:
             error = flow.InvalidAnswer("too_long", length=len(body), limit=MAX_LETTER_LENGTH)
         if error is not None:
-            return Outcome("invalid", error=error, letters=(self._numbered(repo, letter),))
+            return self._refuse(repo, conversation, error)
         letter.personal_chars = own_chars_after_edit(letter.body, body, letter.personal_chars)
         letter.score = round(letter.personal_chars / len(body), 3)
         letter.body = body

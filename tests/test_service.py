@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -291,17 +292,17 @@ def test_own_chars_after_edit() -> None:
 
 
 def test_cancel(tmp_store: Store, service: LetterService) -> None:
-    assert tmp_store.call(service.cancel, ANI) is False  # unknown supporter
+    assert tmp_store.call(service.cancel, ANI) == "nothing"  # unknown supporter
     draft_to_story(tmp_store, service)
-    assert tmp_store.call(service.cancel, ANI) is True
+    assert tmp_store.call(service.cancel, ANI) == "draft"
     assert tmp_store.call(service.current, ANI).kind == "no_draft"
-    assert tmp_store.call(service.cancel, ANI) is False
+    assert tmp_store.call(service.cancel, ANI) == "nothing"
 
 
 def test_cancel_leaves_edit_mode(tmp_store: Store, service: LetterService) -> None:
     letter = write_letters(tmp_store, service).letters[0]
     tmp_store.call(service.begin_edit, ANI, letter.id)
-    assert tmp_store.call(service.cancel, ANI) is True
+    assert tmp_store.call(service.cancel, ANI) == "edit"
     replacement = "A whole new letter that is long enough to count."
     assert tmp_store.call(service.receive_text, ANI, replacement).kind == "no_draft"
     assert letter_row(tmp_store, letter.id).body == letter.body
@@ -412,3 +413,43 @@ def test_single_target_campaign_through_the_service(tmp_store: Store, make_campa
     assert "rant demand alpha" in view.body  # "grant" or "Grant", by variant
     with tmp_store.transaction() as repo:
         assert repo.session.exec(select(Supporter)).one().region == "Armenia"
+
+
+# Texts Telegram split into several messages
+
+
+def test_the_tail_of_a_split_text_never_passes_for_an_answer(
+    tmp_store: Store, service: LetterService
+) -> None:
+    draft_to_story(tmp_store, service)
+    start = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    first = tmp_store.call(service.receive_text, ANI, "x" * 4096, start)
+    assert first.kind == "invalid" and first.error.reason == "too_long"
+    tail = tmp_store.call(service.receive_text, ANI, "y" * 904, start + timedelta(seconds=1))
+    assert tail.kind == "invalid" and tail.error.reason == "split_tail"
+    later = start + timedelta(seconds=2)
+    story = tmp_store.call(service.receive_text, ANI, "My own shorter story.", later)
+    assert story.kind == "letters"
+
+
+def test_a_text_long_after_a_too_long_one_is_a_normal_answer(
+    tmp_store: Store, service: LetterService
+) -> None:
+    draft_to_story(tmp_store, service)
+    start = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    tmp_store.call(service.receive_text, ANI, "x" * 4096, start)
+    later = start + timedelta(minutes=2)
+    story = tmp_store.call(service.receive_text, ANI, "My own shorter story.", later)
+    assert story.kind == "letters"
+
+
+def test_a_split_edit_is_refused_whole(tmp_store: Store, service: LetterService) -> None:
+    letter = write_letters(tmp_store, service).letters[0]
+    tmp_store.call(service.begin_edit, ANI, letter.id)
+    start = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    first = tmp_store.call(service.receive_text, ANI, "Dear Sir, " + "x" * 4086, start)
+    assert first.kind == "invalid" and first.error.reason == "too_long"
+    tail = tmp_store.call(service.receive_text, ANI, "y" * 900 + " Sincerely", start)
+    assert tail.kind == "invalid" and tail.error.reason == "split_tail"
+    assert tail.letters and tail.letters[0].id == letter.id  # still editing that letter
+    assert letter_row(tmp_store, letter.id).body == letter.body

@@ -26,6 +26,8 @@ class Supporter(SQLModel, table=True):
     opted_in: bool = False
     blocked: bool = False
     editing_letter_id: int | None = None
+    # Until when a new text is taken as the tail of a message Telegram split (see service).
+    overflow_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 

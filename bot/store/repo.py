@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import JSON, and_, bindparam, delete, func, update
@@ -33,6 +34,7 @@ class Conversation:
 
     supporter_id: int
     editing_letter_id: int | None
+    overflow_until: datetime | None
     draft_id: int | None
     revision: int
     state: dict[str, Any]
@@ -44,6 +46,7 @@ _CONVERSATION = (
     sa_select(
         col(Supporter.id),
         col(Supporter.editing_letter_id),
+        col(Supporter.overflow_until),
         col(Draft.id),
         col(Draft.revision),
         col(Draft.state),
@@ -65,6 +68,13 @@ _ADVANCE = (
         updated_at=bindparam("now"),
     )
 )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; everything here is stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 class Repo:
@@ -116,11 +126,16 @@ class Repo:
         row = self.session.connection().execute(_CONVERSATION, {"telegram_id": telegram_id}).first()
         if row is None:
             return None
-        return Conversation(row[0], row[1], row[2], row[3] or 0, row[4] or {})
+        return Conversation(row[0], row[1], _aware(row[2]), row[3], row[4] or 0, row[5] or {})
 
     def conversation_of(self, supporter_id: int) -> Conversation | None:
         supporter = self.session.get(Supporter, supporter_id)
         return self.conversation(supporter.telegram_id) if supporter else None
+
+    def set_overflow(self, supporter_id: int, until: datetime | None) -> None:
+        self.session.connection().execute(
+            update(Supporter).where(col(Supporter.id) == supporter_id).values(overflow_until=until)
+        )
 
     def advance_draft(
         self, draft_id: int, revision: int, state: dict[str, Any], status: str = "active"

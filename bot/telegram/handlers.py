@@ -162,7 +162,7 @@ class Handlers:
         await self._send(context, person.telegram_id, render("cancelled", cancelled=cancelled))
 
     async def unknown_command(self, update: Update, context: Context) -> None:
-        text = render("help", campaign=self.campaign)
+        text = render("help", campaign=self.campaign, unknown=True)
         await self._send(context, person_of(update).telegram_id, text)
 
     # Messages
@@ -175,7 +175,7 @@ class Handlers:
 
     async def on_non_text(self, update: Update, context: Context) -> None:
         person = person_of(update)
-        outcome = await self.store.run(self.service.answer, person, flow.NonText())
+        outcome = await self.store.run(self.service.receive_non_text, person)
         await self.show(context, person.telegram_id, outcome)
 
     # Buttons
@@ -305,11 +305,10 @@ class Handlers:
             for letter in outcome.letters:
                 await self.send_letter(context, chat_id, letter)
         elif outcome.kind == "invalid" and outcome.error is not None:
-            await self._send(
-                context,
-                chat_id,
-                render("invalid", reason=outcome.error.reason, details=outcome.error.details),
-            )
+            editing = outcome.letters[0] if outcome.letters else None
+            error = outcome.error
+            text = render("invalid", reason=error.reason, details=error.details, editing=editing)
+            await self._send(context, chat_id, text)
         else:
             await self._send(
                 context,

@@ -99,7 +99,8 @@ async def test_edit_replaces_the_stored_letter(running_bot, make_supporter, capl
 
     # Too short to be a letter: refused, nothing changes, still editing.
     refusal = await ani.say("Dear sir, no.")
-    assert "too short to be a letter" in refusal.content
+    assert "too short to be a whole letter" in refusal.content
+    assert "You are editing your letter to" in refusal.content
     assert letter_row(running_bot, letter_id).body == original.body
 
     mine = (
@@ -135,9 +136,11 @@ async def test_cancel_during_an_edit_keeps_the_letter(running_bot, make_supporte
     ani = make_supporter()
     letter_id, message = await one_letter(ani)
     body = letter_row(running_bot, letter_id).body
+    await ani.say("/letter")  # a new draft is under way while the old letter is edited
     await ani.tap("Edit", message)
     stopped = await ani.say("/cancel")
-    assert "Stopped" in stopped.content
+    assert "your letter stays as it was" in stopped.content
+    assert active_draft(running_bot, ani.id) is not None  # /cancel stopped the edit only
     await ani.say("This long text arrives after the cancel and must not become the letter.")
     assert letter_row(running_bot, letter_id).body == body
     await assert_clean(running_bot, caplog)

@@ -195,7 +195,7 @@ def test_conversation_in_one_query(tmp_store: Store) -> None:
         assert repo.conversation(1001) is None
     supporter_id = add_supporter(tmp_store, 1001)
     with tmp_store.transaction() as repo:
-        assert repo.conversation(1001) == Conversation(supporter_id, None, None, 0, {})
+        assert repo.conversation(1001) == Conversation(supporter_id, None, None, None, 0, {})
     add_draft(tmp_store, supporter_id)  # cancelled by the next one
     draft_id = add_draft(tmp_store, supporter_id)
     with tmp_store.transaction() as repo:
@@ -204,12 +204,12 @@ def test_conversation_in_one_query(tmp_store: Store) -> None:
         supporter.editing_letter_id = 42
         repo.touch(supporter)
     with tmp_store.transaction() as repo:
-        expected = Conversation(supporter_id, 42, draft_id, 1, {"step": 2})
+        expected = Conversation(supporter_id, 42, None, draft_id, 1, {"step": 2})
         assert repo.conversation(1001) == expected
         assert repo.conversation_of(supporter_id) == expected
         assert repo.conversation_of(999) is None
         repo.close_drafts(supporter_id, "done")
-        assert repo.conversation(1001) == Conversation(supporter_id, 42, None, 0, {})
+        assert repo.conversation(1001) == Conversation(supporter_id, 42, None, None, 0, {})
 
 
 # Letters
