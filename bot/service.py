@@ -86,6 +86,9 @@ class LetterService:
         """Record the supporter; the deep-link source counts only on first contact."""
         existing = repo.supporter(person.telegram_id)
         if existing is not None:
+            if existing.blocked:  # writing to the bot again means they unblocked it
+                existing.blocked = False
+                repo.touch(existing)
             has_draft = repo.active_draft(_id(existing)) is not None
             return Welcome(False, existing.signing_name or existing.display_name, has_draft)
         clean_source = source if source and _SOURCE.match(source) else None
@@ -98,6 +101,10 @@ class LetterService:
             )
         )
         return Welcome(created, supporter.display_name)
+
+    def mark_blocked(self, repo: Repo, telegram_id: int) -> None:
+        """Telegram said 403: this supporter blocked the bot; broadcasts must skip them."""
+        repo.set_blocked(telegram_id, True)
 
     def _supporter(self, repo: Repo, person: Person) -> Supporter:
         supporter = repo.supporter(person.telegram_id)

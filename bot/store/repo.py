@@ -101,6 +101,13 @@ class Repo:
                 raise
             return existing, False
 
+    def set_blocked(self, telegram_id: int, blocked: bool) -> None:
+        self.session.connection().execute(
+            update(Supporter)
+            .where(col(Supporter.telegram_id) == telegram_id)
+            .values(blocked=blocked, updated_at=utcnow())
+        )
+
     def touch(self, row: Supporter | Draft) -> None:
         row.updated_at = utcnow()
         self.session.add(row)

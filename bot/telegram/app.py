@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 64
 
 
+# Telegram allows a bot about 30 messages per second across all chats. A leaky bucket of one
+# token refilled 28 times a second never puts more than 29 sends in any one-second window
+# (PTB's default, 30 tokens refilled at 30/s, lets up to 60 through in a burst).
+SENDS_PER_SECOND = 28
+
+
 def file_url_for(base_url: str) -> str:
     """PTB's file URL beside a custom base URL: https://host/bot -> https://host/file/bot."""
     if base_url.endswith("/bot"):
@@ -55,7 +61,11 @@ def build_application(
         .post_init(_post_init)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=1, overall_time_period=1 / SENDS_PER_SECOND, max_retries=3
+            )
+        )
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:

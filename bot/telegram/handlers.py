@@ -389,7 +389,10 @@ class Handlers:
     async def on_error(self, update: object, context: Context) -> None:
         error = context.error
         if isinstance(error, Forbidden):
-            log.info("user blocked the bot: %s", error.message)
+            user = update.effective_user if isinstance(update, Update) else None
+            log.info("a user blocked the bot: %s", error.message)
+            if user is not None:
+                await self.store.run(self.service.mark_blocked, user.id)
             return
         log.error("error while handling an update", exc_info=error)
         if isinstance(update, Update) and update.effective_chat is not None:

@@ -33,11 +33,13 @@ def prompt_keyboard(prompt: Prompt, draft_id: int, revision: int) -> InlineKeybo
 
 def letter_keyboard(letter: LetterView) -> InlineKeyboardMarkup:
     sent_label = "✅ Sent: thank you!" if letter.sent else "📮 I sent it"
+    # After a supporter's own edit, a new wording would replace their words: say so.
+    again_label = "🔄 New wording (drops my edit)" if letter.edited else "🔄 Another wording"
     return InlineKeyboardMarkup(
         [
             [_button(sent_label, LetterAction(letter.id, "sent"))],
             [
-                _button("🔄 Another wording", LetterAction(letter.id, "again")),
+                _button(again_label, LetterAction(letter.id, "again")),
                 _button("✏️ Edit", LetterAction(letter.id, "edit")),
             ],
             [_button("↩️ Start over", MenuAction("letter"))],

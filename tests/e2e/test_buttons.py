@@ -120,6 +120,7 @@ async def test_edit_replaces_the_stored_letter(running_bot, make_supporter, capl
     assert shown.message_id != message.message_id  # the edited letter comes as a new message
     assert body_in_message(shown) == expected
     assert "Edited by you." in shown.content
+    assert "🔄 New wording (drops my edit)" in [label for label, _ in shown.buttons]
     assert supporter_row(running_bot, ani.id).editing_letter_id is None
 
     # Editing is over: the next text is not taken as a letter.
