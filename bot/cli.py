@@ -6,11 +6,15 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.campaign import Campaign, CampaignError, find_campaign, load_campaign
 from bot.config import ConfigError, Settings, load_settings
 from bot.letters import LetterRenderer, LetterTemplateError, Signer, letter_seed
 from bot.logsetup import setup_logging
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 log = logging.getLogger("bot")
 
@@ -27,10 +31,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     # Imported here so `preview` and `--help` stay fast and work without Telegram's stack.
     from telegram import Update
 
-    from bot.store import Store
     from bot.telegram.app import build_application
 
-    store = Store.from_url(settings.database_url)
+    store = open_store(settings.database_url)
     app = build_application(settings, campaign, store)
     log.info("campaign %s loaded; database %s", campaign.id, _safe_url(settings.database_url))
     try:
@@ -60,6 +63,31 @@ def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
             print(letter.body)
             print()
     return 0
+
+
+def open_store(url: str) -> Store:
+    """Connect and create tables, turning driver and connection failures into one-line advice."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from bot.store import Store
+
+    try:
+        return Store.from_url(url)
+    except (ArgumentError, ModuleNotFoundError) as error:
+        raise ConfigError(
+            f"DATABASE_URL {_safe_url(url)!r} cannot be used ({error}). For PostgreSQL install "
+            'the driver: pip install -e ".[postgres]" and use postgresql+psycopg://...'
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"cannot create the database folder for {_safe_url(url)}: {error.strerror}. "
+            "Check DATABASE_URL."
+        ) from None
+    except OperationalError as error:
+        reason = str(error.orig) if error.orig else str(error)
+        raise ConfigError(
+            f"cannot open the database {_safe_url(url)}: {reason}. Check DATABASE_URL."
+        ) from None
 
 
 def _safe_url(url: str) -> str:
