@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -16,8 +16,11 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_db_engine(url: str, create_tables: bool = True) -> Engine:
-    """An engine for `url`; for SQLite the file's folder is created and WAL is switched on."""
+def create_db_engine(url: str, migrate: bool = True) -> Engine:
+    """An engine for `url`, its schema brought up to date (Alembic migrations).
+
+    For SQLite the file's folder is created and WAL is switched on.
+    """
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
     if is_sqlite(url):
@@ -34,11 +37,10 @@ def create_db_engine(url: str, create_tables: bool = True) -> Engine:
     if is_sqlite(url):
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-    if create_tables:
-        # Imported for its side effect: registering the tables on SQLModel.metadata.
-        from bot.store import models  # noqa: F401
+    if migrate:
+        from bot.store.migrate import upgrade
 
-        SQLModel.metadata.create_all(engine)
+        upgrade(engine)
     return engine
 
 

@@ -1,5 +1,6 @@
 """Tables. Uniqueness constraints make double taps and retries harmless by construction."""
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,6 +10,11 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def new_public_id() -> str:
+    """A random, stable pseudonym: invite codes and exports use it instead of Telegram ids."""
+    return secrets.token_urlsafe(6)
 
 
 class Supporter(SQLModel, table=True):
@@ -22,8 +28,10 @@ class Supporter(SQLModel, table=True):
     region: str | None = None
     language: str | None = Field(default=None, max_length=16)
     source: str | None = Field(default=None, max_length=64, index=True)
-    referrer_id: int | None = None
-    opted_in: bool = False
+    public_id: str = Field(default_factory=new_public_id, max_length=16, unique=True)
+    referrer_id: int | None = Field(default=None, index=True)
+    opted_in: bool = Field(default=False, index=True)
+    offered_updates: bool = False
     blocked: bool = False
     editing_letter_id: int | None = None
     # Until when a new text is taken as the tail of a message Telegram split (see service).
@@ -57,7 +65,11 @@ class Draft(SQLModel, table=True):
 
 
 class Letter(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("draft_id", "target_id", name="uq_letter_draft_target"),)
+    __table_args__ = (
+        UniqueConstraint("draft_id", "target_id", name="uq_letter_draft_target"),
+        Index("ix_letter_campaign_created", "campaign_id", "created_at"),
+        Index("ix_letter_campaign_score", "campaign_id", "score"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: str = Field(max_length=24, index=True)
@@ -76,3 +88,48 @@ class Letter(SQLModel, table=True):
     )
     sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     outcome: str | None = Field(default=None, max_length=32)
+
+
+class LetterDemand(SQLModel, table=True):
+    """Which demands a letter makes, one row each, so stats can count letters per demand."""
+
+    __tablename__ = "letter_demand"
+
+    letter_id: int = Field(foreign_key="letter.id", primary_key=True, ondelete="CASCADE")
+    demand_id: str = Field(max_length=24, primary_key=True, index=True)
+
+
+class Broadcast(SQLModel, table=True):
+    """An organizer's message to opted-in supporters, and how its delivery went."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(max_length=24)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_by: int = Field(sa_column=Column(BigInteger, nullable=False))
+    status: str = Field(default="draft", max_length=12, index=True)
+    recipients: int = 0
+    delivered: int = 0
+    blocked: int = 0
+    failed: int = 0
+    report_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    report_message_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    started_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class BroadcastDelivery(SQLModel, table=True):
+    """One recipient of a broadcast. Claimed ("sending") before the send, so a restart never
+    sends it again: a claim left behind by a crash counts as failed, not as a retry."""
+
+    __tablename__ = "broadcast_delivery"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "supporter_id", name="uq_delivery_once"),
+        Index("ix_delivery_broadcast_status", "broadcast_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    broadcast_id: int = Field(foreign_key="broadcast.id", ondelete="CASCADE")
+    supporter_id: int = Field(foreign_key="supporter.id", ondelete="CASCADE")
+    status: str = Field(default="pending", max_length=12)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.store.db import create_db_engine, is_sqlite
-from bot.store.models import Draft, Letter, Supporter, utcnow
+from bot.store.models import Draft, Letter, LetterDemand, Supporter, utcnow
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -192,10 +192,13 @@ class Repo:
         ).all()
 
     def add_letter(self, letter: Letter) -> Letter:
-        """Insert once per (draft, target); a retry returns the letter already stored."""
+        """Insert once per (draft, target), with its demands; a retry returns the stored one."""
         try:
             with self.session.begin_nested():
                 self.session.add(letter)
+                self.session.flush()
+                for demand_id in filter(None, letter.demands.split(",")):
+                    self.session.add(LetterDemand(letter_id=letter.id, demand_id=demand_id))
             return letter
         except IntegrityError:
             existing = self.session.exec(

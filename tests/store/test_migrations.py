@@ -1,0 +1,53 @@
+"""Alembic migrations build exactly the schema the models describe, and upgrade old data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from bot.store import models  # noqa: F401
+from bot.store.db import create_db_engine
+from bot.store.migrate import upgrade
+
+
+def test_migrations_match_the_models(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, SQLModel.metadata)
+    assert diff == []
+
+
+def test_upgrade_keeps_existing_supporters_and_gives_them_pseudonyms(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.db'}", migrate=False)
+    upgrade(engine, "0001")
+    with engine.begin() as connection:
+        for telegram_id in (11, 12):
+            connection.execute(
+                text(
+                    "INSERT INTO supporter (telegram_id, opted_in, blocked, created_at, "
+                    "updated_at) VALUES (:t, 0, 0, '2026-01-01', '2026-01-01')"
+                ),
+                {"t": telegram_id},
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT telegram_id, public_id, offered_updates FROM supporter")
+        ).all()
+    assert [r[0] for r in rows] == [11, 12]
+    assert all(r[1] for r in rows) and rows[0][1] != rows[1][1]
+    assert all(r[2] in (0, False) for r in rows)
+
+
+def test_upgrading_twice_is_a_no_op(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'twice.db'}"
+    create_db_engine(url)
+    engine = create_db_engine(url)  # runs the migrations again: nothing to do
+    with engine.connect() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert version is not None and version.startswith("0002")
