@@ -70,6 +70,12 @@ _ADVANCE = (
 )
 
 
+def _row_id(row: Letter) -> int:
+    if row.id is None:
+        raise LookupError("letter not flushed")
+    return row.id
+
+
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes; everything here is stored in UTC."""
     if moment is not None and moment.tzinfo is None:
@@ -198,7 +204,7 @@ class Repo:
                 self.session.add(letter)
                 self.session.flush()
                 for demand_id in filter(None, letter.demands.split(",")):
-                    self.session.add(LetterDemand(letter_id=letter.id, demand_id=demand_id))
+                    self.session.add(LetterDemand(letter_id=_row_id(letter), demand_id=demand_id))
             return letter
         except IntegrityError:
             existing = self.session.exec(

@@ -4,6 +4,7 @@ or, from the `alembic` command line, on DATABASE_URL."""
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from bot.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -24,7 +25,7 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=SQLModel.metadata,
