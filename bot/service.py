@@ -15,6 +15,7 @@ from typing import Literal
 
 from bot import flow
 from bot.campaign import Campaign, Target
+from bot.engagement import REFERRAL_SOURCE, referrer_of
 from bot.letters import LetterRenderer, Signer, letter_seed
 from bot.places import Place
 from bot.store import Conversation, Letter, Repo, Supporter
@@ -92,12 +93,16 @@ class LetterService:
             has_draft = repo.active_draft(_id(existing)) is not None
             return Welcome(False, existing.signing_name or existing.display_name, has_draft)
         clean_source = source if source and _SOURCE.match(source) else None
+        referrer = referrer_of(repo, clean_source)
+        if referrer is not None:
+            clean_source = REFERRAL_SOURCE
         supporter, created = repo.add_supporter(
             Supporter(
                 telegram_id=person.telegram_id,
                 display_name=_display_name(person),
                 language=(person.language or None) and person.language[:16],
                 source=clean_source,
+                referrer_id=referrer.id if referrer else None,
             )
         )
         return Welcome(created, supporter.display_name)

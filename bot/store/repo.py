@@ -107,6 +107,28 @@ class Repo:
                 raise
             return existing, False
 
+    def supporter_by_public_id(self, public_id: str) -> Supporter | None:
+        return self.session.exec(select(Supporter).where(Supporter.public_id == public_id)).first()
+
+    def invited_count(self, supporter_id: int) -> int:
+        """How many supporters joined through this supporter's invite link."""
+        return int(
+            self.session.connection()
+            .execute(sa_select(func.count()).where(col(Supporter.referrer_id) == supporter_id))
+            .scalar_one()
+        )
+
+    def campaign_totals(self, campaign_id: str) -> tuple[int, int]:
+        """(supporters, letters sent) for everyone: what one person's letter adds up to."""
+        connection = self.session.connection()
+        supporters = connection.execute(sa_select(func.count(col(Supporter.id)))).scalar_one()
+        sent = connection.execute(
+            sa_select(func.count(col(Letter.id))).where(
+                col(Letter.campaign_id) == campaign_id, col(Letter.sent_at).is_not(None)
+            )
+        ).scalar_one()
+        return int(supporters), int(sent)
+
     def set_blocked(self, telegram_id: int, blocked: bool) -> None:
         self.session.connection().execute(
             update(Supporter)

@@ -30,14 +30,24 @@ class LetterAction:
 
 @dataclass(frozen=True)
 class MenuAction:
-    action: str  # "letter", "demands", "resume", "forget_yes", "forget_no"
+    action: str  # one of MENU_ACTIONS
 
 
 Callback = DraftAction | LetterAction | MenuAction
 
 DRAFT_ACTIONS = {"t", "ok", "skip"}
 LETTER_ACTIONS = {"sent", "again", "edit"}
-MENU_ACTIONS = {"letter", "demands", "resume", "forget_yes", "forget_no"}
+MENU_ACTIONS = {
+    "letter",
+    "demands",
+    "resume",
+    "forget_yes",
+    "forget_no",
+    "updates_on",
+    "updates_off",
+    "offer_yes",
+    "offer_no",
+}
 
 
 def encode(callback: Callback) -> str:

@@ -29,6 +29,7 @@ from telegram.ext import (
 
 from bot import flow
 from bot.campaign import Campaign
+from bot.engagement import EngagementService
 from bot.service import LetterService, LetterView, Outcome, Person
 from bot.store import Store
 from bot.telegram import keyboards
@@ -48,6 +49,8 @@ Context = ContextTypes.DEFAULT_TYPE
 SUPPORTER_COMMANDS = [
     ("letter", "Write a personal letter"),
     ("demands", "What the campaign asks, with its source"),
+    ("me", "Your letters, your invite link, updates"),
+    ("stop", "Stop campaign updates"),
     ("cancel", "Stop the letter you are writing"),
     ("privacy", "What is stored and how to delete it"),
     ("forget", "Delete your data"),
@@ -73,6 +76,7 @@ class Handlers:
         self.campaign = campaign
         self.store = store
         self.service = service
+        self.engagement = EngagementService(campaign)
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # New messages only: an edit of an earlier answer must not answer the current question.
@@ -85,6 +89,8 @@ class Handlers:
             "privacy": self.privacy,
             "forget": self.forget,
             "cancel": self.cancel,
+            "me": self.me,
+            "stop": self.stop,
         }
         for name, callback in commands.items():
             app.add_handler(CommandHandler(name, callback, filters=private))
@@ -160,6 +166,29 @@ class Handlers:
         person = person_of(update)
         cancelled = await self.store.run(self.service.cancel, person)
         await self._send(context, person.telegram_id, render("cancelled", cancelled=cancelled))
+
+    async def me(self, update: Update, context: Context) -> None:
+        person = person_of(update)
+        await self.store.run(self.service.welcome, person, None)  # /me may come before /start
+        await self._send_me(context, person.telegram_id)
+
+    async def _send_me(
+        self, context: Context, chat_id: int, query: CallbackQuery | None = None
+    ) -> None:
+        impact = await self.store.run(self.engagement.impact, chat_id)
+        if impact is None:
+            return
+        text = render("me", impact=impact, link=_invite_link(context, impact.invite_code))
+        markup = keyboards.me_keyboard(impact.opted_in)
+        if query is not None:
+            await self._edit_or_send(context, query, text, markup)
+        else:
+            await self._send(context, chat_id, text, markup)
+
+    async def stop(self, update: Update, context: Context) -> None:
+        person = person_of(update)
+        await self.store.run(self.engagement.set_updates, person.telegram_id, False)
+        await self._send(context, person.telegram_id, render("updates", on=False))
 
     async def unknown_command(self, update: Update, context: Context) -> None:
         text = render("help", campaign=self.campaign, unknown=True)
@@ -242,6 +271,7 @@ class Handlers:
             if not changed:
                 return "Already recorded. Thank you!"
             await self._update_letter_message(context, message, letter)
+            await self._thank_for_sending(context, person)
             return "Recorded. Thank you for sending it!"
         if action.action == "again":
             letter = await self.store.run(self.service.reword, person, action.letter_id)
@@ -256,6 +286,16 @@ class Handlers:
         text = render("edit_prompt", letter=letter, as_file=as_file)
         await self._send(context, _chat_id(query), text)
         return None
+
+    async def _thank_for_sending(self, context: Context, person: Person) -> None:
+        after = await self.store.run(self.engagement.after_send, person.telegram_id)
+        if after is None:
+            return
+        text = render(
+            "after_send", link=_invite_link(context, after.invite_code), offer=after.offer_updates
+        )
+        markup = keyboards.updates_offer_keyboard() if after.offer_updates else None
+        await self._send(context, person.telegram_id, text, markup)
 
     async def _menu_button(
         self, context: Context, query: CallbackQuery, person: Person, action: MenuAction
@@ -272,10 +312,19 @@ class Handlers:
                 await self.show(context, chat_id, outcome)
         elif action.action == "demands":
             await self._send_demands(context, chat_id)
+        elif action.action in ("updates_on", "updates_off", "offer_yes", "offer_no"):
+            on = action.action in ("updates_on", "offer_yes")
+            known = await self.store.run(self.engagement.set_updates, person.telegram_id, on)
+            if not known:
+                return "Please send /start first."
+            if action.action.startswith("updates"):
+                await self._send_me(context, chat_id, query)  # the toggle lives on /me: redraw it
+            else:
+                await self._edit_or_send(context, query, render("updates", on=on))
         elif action.action == "forget_yes":
             deleted = await self.store.run(self.service.forget, person)
             await self._edit_or_send(context, query, render("forgotten", deleted=deleted))
-        else:
+        elif action.action == "forget_no":
             await self._edit_or_send(context, query, render("forget_kept"))
         return None
 
@@ -435,6 +484,10 @@ async def _try_edit_markup(message: Message, markup: InlineKeyboardMarkup | None
         await message.edit_reply_markup(markup)
     except BadRequest as error:
         log.info("could not clear an old keyboard: %s", error.message)
+
+
+def _invite_link(context: Context, code: str) -> str:
+    return f"https://t.me/{context.bot.username}?start={code}"
 
 
 def _chat_id(query: CallbackQuery) -> int:

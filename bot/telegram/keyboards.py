@@ -67,3 +67,21 @@ def forget_keyboard() -> InlineKeyboardMarkup:
             [_button("Keep my data", MenuAction("forget_no"))],
         ]
     )
+
+
+def me_keyboard(opted_in: bool) -> InlineKeyboardMarkup:
+    toggle = (
+        _button("🔕 Stop updates", MenuAction("updates_off"))
+        if opted_in
+        else _button("🔔 Get updates", MenuAction("updates_on"))
+    )
+    return InlineKeyboardMarkup([[toggle], [_button("✍️ Write a letter", MenuAction("letter"))]])
+
+
+def updates_offer_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button("🔔 Yes, keep me posted", MenuAction("offer_yes"))],
+            [_button("No, thanks", MenuAction("offer_no"))],
+        ]
+    )
