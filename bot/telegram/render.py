@@ -28,9 +28,15 @@ def _env() -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["count"] = count
     env.filters["percent"] = lambda x: f"{round(x * 100)}%"
     env.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
     return env
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """1 -> "1 letter", 1200 -> "1,200 letters"."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def render(template: str, /, **context: Any) -> str:

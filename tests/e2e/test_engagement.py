@@ -66,7 +66,7 @@ async def test_me_shows_impact_and_toggles_updates(running_bot, make_supporter, 
     await ani.tap("I sent it", drive.letters[0])
     me = await ani.say("/me")
     assert "2 written, 1 sent" in me.content
-    assert "1 supporters, 1 letters sent" in me.content
+    assert "1 supporter, 1 letter sent" in me.content
     assert "You don't get campaign updates" in me.content
     await ani.tap("Get updates", me)
     shown = fake.message(ani.id, me.message_id)
