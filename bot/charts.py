@@ -1,0 +1,38 @@
+"""Charts for organizers, drawn off-screen (matplotlib's Agg backend, no display needed)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: a server has no display
+
+import matplotlib.pyplot as plt
+
+
+def daily_letters_png(days: Sequence[tuple[date, int, int]], title: str) -> bytes:
+    """A bar chart of letters drafted and sent per day: (day, drafted, sent) rows, in order."""
+    labels = [f"{d.day} {d:%b}" for d, _, _ in days]
+    drafted = [n for _, n, _ in days]
+    sent = [n for _, _, n in days]
+    positions = range(len(days))
+    figure, axes = plt.subplots(figsize=(9, 4), dpi=110)
+    try:
+        axes.bar(positions, drafted, color="#9db4d3", label="drafted")
+        axes.bar(positions, sent, color="#1f4e8c", label="sent", width=0.5)
+        axes.set_title(title, fontsize=11)
+        axes.set_ylabel("letters")
+        step = max(1, len(days) // 10)
+        axes.set_xticks(list(positions)[::step], labels[::step], fontsize=8)
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.legend(frameon=False)
+        axes.spines[["top", "right"]].set_visible(False)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)
