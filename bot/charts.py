@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")  # before pyplot: a server has no display
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 
 def daily_letters_png(days: Sequence[tuple[date, int, int]], title: str) -> bytes:
@@ -27,7 +28,7 @@ def daily_letters_png(days: Sequence[tuple[date, int, int]], title: str) -> byte
         axes.set_ylabel("letters")
         step = max(1, len(days) // 10)
         axes.set_xticks(list(positions)[::step], labels[::step], fontsize=8)
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.legend(frameon=False)
         axes.spines[["top", "right"]].set_visible(False)
         figure.tight_layout()

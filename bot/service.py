@@ -107,9 +107,10 @@ class LetterService:
         )
         return Welcome(created, supporter.display_name)
 
-    def mark_blocked(self, repo: Repo, telegram_id: int) -> None:
-        """Telegram said 403: this supporter blocked the bot; broadcasts must skip them."""
-        repo.set_blocked(telegram_id, True)
+    def set_blocked(self, repo: Repo, telegram_id: int, blocked: bool) -> None:
+        """A 403, or Telegram's notice, that a supporter blocked (or unblocked) the bot:
+        broadcasts skip blocked supporters."""
+        repo.set_blocked(telegram_id, blocked)
 
     def _supporter(self, repo: Repo, person: Person) -> Supporter:
         supporter = repo.supporter(person.telegram_id)

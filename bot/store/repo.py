@@ -277,6 +277,9 @@ class Store:
         self._executor = ThreadPoolExecutor(
             max_workers=workers or (1 if sqlite else 8), thread_name_prefix="db"
         )
+        # Long reads (stats, exports) get threads of their own: on SQLite in WAL mode they read
+        # a snapshot beside the writer, so an organizer's report never stalls supporters.
+        self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="db-read")
 
     @classmethod
     def from_url(cls, url: str) -> Store:
@@ -299,6 +302,14 @@ class Store:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: self.call(fn, *args, **kwargs))
 
+    async def read(
+        self, fn: Callable[Concatenate[Repo, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Like `run`, for slow read-only work (reports): off the writer's thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, lambda: self.call(fn, *args, **kwargs))
+
     def close(self) -> None:
+        self._readers.shutdown(wait=True)
         self._executor.shutdown(wait=True)
         self.engine.dispose()

@@ -3,20 +3,46 @@ handler and callback. Anyone else gets the same neutral reply as an unknown comm
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+import tempfile
+from collections.abc import Callable, Coroutine, Iterable
+from datetime import UTC, datetime
 from functools import wraps
-from typing import Any
+from typing import IO, Any
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import ContextTypes
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    filters,
+)
 
+from bot import broadcasts
+from bot.broadcasts import Progress
+from bot.campaign import Campaign
+from bot.charts import daily_letters_png
+from bot.export import export as export_rows
+from bot.stats import campaign_stats
+from bot.store import Store
+from bot.telegram.broadcast import resume_unfinished, start_broadcast
 from bot.telegram.render import render
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
-Handler = Callable[[Any, Update, Context], Awaitable[None]]
+Handler = Callable[[Any, Update, Context], Coroutine[Any, Any, None]]
 
 ADMIN_COMMANDS = [
     ("stats", "Campaign numbers and a chart"),
@@ -24,6 +50,7 @@ ADMIN_COMMANDS = [
     ("broadcast", "Message everyone who asked for updates"),
 ]
 _MENUS_SET = "admin_menus_set"
+ADMIN_PREFIX = "a"  # callback data of admin buttons: "a|..."
 
 
 class AdminGate:
@@ -84,3 +111,241 @@ def admin_only(handler: Handler) -> Handler:
             )
 
     return gated
+
+
+MAX_UPLOAD_BYTES = 45 * 1024 * 1024  # Telegram bots may upload 50 MB; keep a margin
+EXPORT_KINDS = ("summary", "letters", "supporters")
+
+
+class AdminHandlers:
+    """/stats, /export and /broadcast, for organizers only (see `admin_only`)."""
+
+    def __init__(self, campaign: Campaign, store: Store, gate: AdminGate) -> None:
+        self.campaign = campaign
+        self.store = store
+        self.gate = gate
+
+    def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        app.add_handler(CommandHandler("stats", self.stats, filters=private))
+        app.add_handler(CommandHandler("export", self.export, filters=private))
+        app.add_handler(CommandHandler("broadcast", self.broadcast, filters=private))
+        app.add_handler(CallbackQueryHandler(self.on_callback, pattern=rf"^{ADMIN_PREFIX}\|"))
+
+    # /stats
+    @admin_only
+    async def stats(self, update: Update, context: Context) -> None:
+        chat_id = _chat(update)
+        numbers = await self.store.read(campaign_stats, self.campaign)
+        days = [(d.day, d.drafted, d.sent) for d in numbers.by_day]
+        chart = await asyncio.to_thread(
+            daily_letters_png, days, f"Letters per day, last {len(days)} days"
+        )
+        await context.bot.send_photo(chat_id, chart, caption=render("stats_caption", stats=numbers))
+        await context.bot.send_message(chat_id, render("stats", stats=numbers))
+
+    # /export
+    @admin_only
+    async def export(self, update: Update, context: Context) -> None:
+        chat_id = _chat(update)
+        args = [a.lower() for a in context.args or []]
+        if args == ["personal"]:
+            await context.bot.send_message(
+                chat_id,
+                render("export_personal_confirm"),
+                reply_markup=_buttons(
+                    [("🔓 Yes, export personal data", "ex|personal"), ("Cancel", "ex|no")]
+                ),
+            )
+            return
+        what = args[0] if args else "summary"
+        if len(args) > 1 or what not in EXPORT_KINDS:
+            await context.bot.send_message(chat_id, render("export_usage"))
+            return
+        await self._send_export(context, chat_id, what, include_personal=False)
+
+    async def _send_export(
+        self, context: Context, chat_id: int, what: str, include_personal: bool
+    ) -> None:
+        suffix = "-personal" if include_personal else ""
+        filename = f"{self.campaign.id}-{what}{suffix}-{datetime.now(UTC):%Y-%m-%d}.csv"
+        with tempfile.TemporaryFile() as spool:
+            rows = await self.store.read(
+                _export_into,
+                spool,
+                campaign_id=self.campaign.id,
+                what=what,
+                include_personal=include_personal,
+            )
+            size = spool.tell()
+            if size > MAX_UPLOAD_BYTES:
+                await context.bot.send_message(chat_id, render("export_too_big", size=size))
+                return
+            spool.seek(0)
+            await context.bot.send_document(
+                chat_id,
+                InputFile(spool, filename=filename),
+                caption=render("export_caption", what=what, rows=rows, personal=include_personal),
+            )
+
+    # /broadcast <text>
+    @admin_only
+    async def broadcast(self, update: Update, context: Context) -> None:
+        chat_id = _chat(update)
+        message = update.effective_message
+        text = _after_command(message.text if message and message.text else "")
+        user = update.effective_user
+        try:
+            preview = await self.store.run(
+                broadcasts.create, self.campaign.id, text, user.id if user else 0
+            )
+        except broadcasts.BroadcastTextError as error:
+            await context.bot.send_message(chat_id, render("broadcast_usage", error=str(error)))
+            return
+        markup = None
+        if preview.recipients:
+            markup = _buttons(
+                [
+                    (f"📣 Send to {preview.recipients:,}", f"bc|{preview.broadcast_id}|go"),
+                    ("Cancel", f"bc|{preview.broadcast_id}|no"),
+                ]
+            )
+        await context.bot.send_message(
+            chat_id,
+            render("broadcast_preview", preview=preview),
+            reply_markup=markup,
+        )
+
+    # Buttons
+    @admin_only
+    async def on_callback(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        parts = (query.data or "").split("|")[1:]
+        toast: str | None = None
+        try:
+            if parts == ["ex", "personal"]:
+                await _edit(query, render("export_personal_started"))
+                for what in ("letters", "supporters"):
+                    await self._send_export(context, _query_chat(query), what, True)
+            elif parts == ["ex", "no"]:
+                await _edit(query, render("export_personal_cancelled"))
+            elif len(parts) == 3 and parts[0] == "bc" and parts[1].isdigit():
+                toast = await self._broadcast_button(context, query, int(parts[1]), parts[2])
+            else:
+                toast = "That button is out of date."
+        finally:
+            await query.answer(toast)
+
+    async def _broadcast_button(
+        self, context: Context, query: CallbackQuery, broadcast_id: int, action: str
+    ) -> str | None:
+        if action == "no":
+            cancelled = await self.store.run(broadcasts.cancel, broadcast_id)
+            if cancelled:
+                await _edit(query, render("broadcast_cancelled"))
+            return None if cancelled else "This broadcast has already ended."
+        if action != "go":
+            return "That button is out of date."
+        if not await self.store.run(broadcasts.launch, broadcast_id):
+            return "This broadcast was already started or cancelled."
+        message = query.message
+        if isinstance(message, Message):
+            await self.store.run(
+                broadcasts.set_report_message, broadcast_id, message.chat.id, message.message_id
+            )
+        progress = await self.store.run(broadcasts.progress, broadcast_id)
+        await _edit(query, render("broadcast_progress", progress=progress))
+        self.launch(context.application, broadcast_id)
+        return "Sending…"
+
+    def launch(self, app: Application[Any, Any, Any, Any, Any, Any], broadcast_id: int) -> None:
+        """Run a broadcast in the background; its progress edits the organizer's message."""
+        report = ProgressReport(app.bot, self.store, broadcast_id)
+        task = start_broadcast(app, self.store, broadcast_id, on_progress=report.show)
+        app.create_task(report.final(task), name=f"broadcast-report-{broadcast_id}")
+
+    async def resume(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """At start-up: finish broadcasts a restart interrupted, reporting where they began."""
+
+        def progress_for(broadcast_id: int) -> Any:
+            return ProgressReport(app.bot, self.store, broadcast_id).show
+
+        async def finished(progress: Progress) -> None:
+            await ProgressReport(app.bot, self.store, progress.broadcast_id).show(progress)
+
+        await resume_unfinished(app, self.store, progress_for=progress_for, on_finished=finished)
+
+
+class ProgressReport:
+    """Edits the organizer's broadcast message with progress, then the final report."""
+
+    def __init__(self, bot: Any, store: Store, broadcast_id: int) -> None:
+        self.bot = bot
+        self.store = store
+        self.broadcast_id = broadcast_id
+
+    async def show(self, progress: Progress) -> None:
+        target = await self.store.run(broadcasts.report_target, self.broadcast_id)
+        if target is None:
+            return
+        chat_id, message_id = target
+        try:
+            await self.bot.edit_message_text(
+                render("broadcast_progress", progress=progress),
+                chat_id=chat_id,
+                message_id=message_id,
+            )
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                log.info("could not update the broadcast report: %s", error.message)
+
+    async def final(self, task: asyncio.Task[Progress]) -> None:
+        try:
+            progress = await task
+        except asyncio.CancelledError:
+            return
+        await self.show(progress)
+
+
+def _export_into(repo: Any, out: IO[bytes], **options: Any) -> int:
+    """`export` inside the Store's transaction, on the database thread."""
+    return export_rows(repo, out, **options)
+
+
+def _after_command(text: str) -> str:
+    """The text after "/broadcast", with its line breaks kept."""
+    parts = text.split(maxsplit=1)
+    if not parts:
+        return ""
+    return text[text.index(parts[0]) + len(parts[0]) :].strip()
+
+
+def _buttons(rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=f"{ADMIN_PREFIX}|{data}")]
+            for label, data in rows
+        ]
+    )
+
+
+async def _edit(query: CallbackQuery, text: str) -> None:
+    message = query.message
+    if isinstance(message, Message) and message.text is not None:
+        try:
+            await message.edit_text(text)
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                raise
+
+
+def _chat(update: Update) -> int:
+    if update.effective_chat is None:
+        raise ValueError("update without a chat")
+    return update.effective_chat.id
+
+
+def _query_chat(query: CallbackQuery) -> int:
+    return query.message.chat.id if query.message is not None else query.from_user.id

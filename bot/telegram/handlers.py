@@ -17,10 +17,12 @@ from telegram import (
     Message,
     Update,
 )
+from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -33,6 +35,7 @@ from bot.engagement import EngagementService
 from bot.service import LetterService, LetterView, Outcome, Person
 from bot.store import Store
 from bot.telegram import keyboards
+from bot.telegram.admin import AdminGate
 from bot.telegram.callbacks import DraftAction, LetterAction, MenuAction, decode
 from bot.telegram.render import (
     MAX_CAPTION,
@@ -72,10 +75,13 @@ def _not_modified(error: BadRequest) -> bool:
 class Handlers:
     """The bot's behaviour on Telegram; one instance per Application."""
 
-    def __init__(self, campaign: Campaign, store: Store, service: LetterService) -> None:
+    def __init__(
+        self, campaign: Campaign, store: Store, service: LetterService, gate: AdminGate
+    ) -> None:
         self.campaign = campaign
         self.store = store
         self.service = service
+        self.gate = gate
         self.engagement = EngagementService(campaign)
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -95,6 +101,7 @@ class Handlers:
         for name, callback in commands.items():
             app.add_handler(CommandHandler(name, callback, filters=private))
         app.add_handler(CallbackQueryHandler(self.on_callback))
+        app.add_handler(ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.on_text))
         app.add_handler(MessageHandler(private & filters.COMMAND, self.unknown_command))
         app.add_handler(MessageHandler(private & ~filters.TEXT, self.on_non_text))
@@ -131,6 +138,8 @@ class Handlers:
         person = person_of(update)
         source = context.args[0] if context.args else None
         welcome = await self.store.run(self.service.welcome, person, source)
+        if self.gate.is_admin(update):
+            await self.gate.ensure_menu(context, person.telegram_id)
         text = render("welcome", is_new=welcome.is_new, name=welcome.name, campaign=self.campaign)
         markup = keyboards.welcome_keyboard(welcome.has_draft)
         await self._send(context, person.telegram_id, text, markup)
@@ -434,6 +443,14 @@ class Handlers:
             if not _not_modified(error):
                 raise
 
+    async def on_my_chat_member(self, update: Update, context: Context) -> None:
+        """Telegram tells the bot when a user blocks (kicked) or unblocks (member) it."""
+        change = update.my_chat_member
+        if change is None or change.chat.type != "private":
+            return
+        blocked = change.new_chat_member.status == ChatMemberStatus.BANNED
+        await self.store.run(self.service.set_blocked, change.from_user.id, blocked)
+
     # Errors
     async def on_error(self, update: object, context: Context) -> None:
         error = context.error
@@ -441,7 +458,7 @@ class Handlers:
             user = update.effective_user if isinstance(update, Update) else None
             log.info("a user blocked the bot: %s", error.message)
             if user is not None:
-                await self.store.run(self.service.mark_blocked, user.id)
+                await self.store.run(self.service.set_blocked, user.id, True)
             return
         log.error("error while handling an update", exc_info=error)
         if isinstance(update, Update) and update.effective_chat is not None:

@@ -86,3 +86,14 @@ async def test_me_before_start_registers_the_supporter(running_bot, make_support
     assert "0 written, 0 sent" in me.content
     assert supporter_row(running_bot, newcomer.id) is not None
     await assert_clean(running_bot, caplog)
+
+
+async def test_blocking_and_unblocking_are_recorded(running_bot, make_supporter, caplog) -> None:
+    """Telegram tells the bot (my_chat_member) when someone blocks or unblocks it."""
+    ani = make_supporter()
+    await ani.say("/start")
+    running_bot.fake.block(ani.id)
+    await running_bot.fake.wait_for(lambda f: supporter_row(running_bot, ani.id).blocked)
+    running_bot.fake.unblock(ani.id)
+    await running_bot.fake.wait_for(lambda f: not supporter_row(running_bot, ani.id).blocked)
+    await assert_clean(running_bot, caplog)

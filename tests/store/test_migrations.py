@@ -22,7 +22,7 @@ def test_migrations_match_the_models(tmp_path: Path) -> None:
     assert diff == []
 
 
-def test_upgrade_keeps_existing_supporters_and_gives_them_pseudonyms(tmp_path: Path) -> None:
+def test_upgrade_keeps_old_data_gives_pseudonyms_and_backfills_demands(tmp_path: Path) -> None:
     engine = create_db_engine(f"sqlite:///{tmp_path / 'old.db'}", migrate=False)
     upgrade(engine, "0001")
     with engine.begin() as connection:
@@ -34,6 +34,13 @@ def test_upgrade_keeps_existing_supporters_and_gives_them_pseudonyms(tmp_path: P
                 ),
                 {"t": telegram_id},
             )
+        connection.execute(
+            text(
+                "INSERT INTO letter (campaign_id, supporter_id, target_id, demands, variant, "
+                "wording, body, personal_chars, score, edited, created_at) VALUES "
+                "('c', 1, 'president', 'sanctions,aid', 'v', 0, 'b', 0, 0, 0, '2026-01-01')"
+            )
+        )
     upgrade(engine)
     with engine.connect() as connection:
         rows = connection.execute(
@@ -42,6 +49,11 @@ def test_upgrade_keeps_existing_supporters_and_gives_them_pseudonyms(tmp_path: P
     assert [r[0] for r in rows] == [11, 12]
     assert all(r[1] for r in rows) and rows[0][1] != rows[1][1]
     assert all(r[2] in (0, False) for r in rows)
+    with engine.connect() as connection:
+        demands = connection.execute(
+            text("SELECT demand_id FROM letter_demand ORDER BY demand_id")
+        ).scalars()
+        assert list(demands) == ["aid", "sanctions"]  # old letters backfilled
 
 
 def test_upgrading_twice_is_a_no_op(tmp_path: Path) -> None:

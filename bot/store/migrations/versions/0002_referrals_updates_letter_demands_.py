@@ -100,6 +100,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_supporter_referrer_id"), ["referrer_id"], unique=False)
         batch_op.create_unique_constraint("uq_supporter_public_id", ["public_id"])
 
+    # Letters written before this revision get their per-demand rows too.
+    letter = sa.table("letter", sa.column("id", sa.Integer), sa.column("demands", sa.String))
+    letter_demand = sa.table(
+        "letter_demand", sa.column("letter_id", sa.Integer), sa.column("demand_id", sa.String)
+    )
+    rows = [
+        {"letter_id": letter_id, "demand_id": demand_id}
+        for letter_id, demands in connection.execute(sa.select(letter.c.id, letter.c.demands))
+        for demand_id in filter(None, (demands or "").split(","))
+    ]
+    if rows:
+        op.bulk_insert(letter_demand, rows)
     # ### end Alembic commands ###
 
 

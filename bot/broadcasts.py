@@ -1,0 +1,196 @@
+"""Broadcasts to supporters who asked for updates: the rules, with no Telegram in sight.
+
+Every function takes a `Repo` first and is one transaction through `Store.run`/`Store.call`.
+The life of a broadcast:
+
+1. `create` a draft (the organizer sees `Preview.recipients` and confirms);
+2. `start` it: the recipient list is fixed as one pending delivery each (idempotent);
+3. a sender repeatedly `claim`s a batch (committed before sending, so a crash can never cause a
+   second send), sends, then `settle`s the outcomes, which updates the counters;
+4. `finish` marks it done once nobody is pending or in flight.
+
+After a crash, `recover` (once, at start-up, before claiming) turns claims left in flight into
+"unknown" (counted as failed), and `unfinished` lists what to resume: at most once, never twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.store import broadcasts as q
+from bot.store.broadcasts import (
+    BLOCKED,
+    CANCELLED,
+    DELIVERED,
+    DONE,
+    DRAFT,
+    FAILED,
+    SENDING,
+    SKIPPED,
+    UNKNOWN,
+    Progress,
+    Recipient,
+)
+from bot.store.repo import Repo
+
+__all__ = [
+    "BLOCKED",
+    "CANCELLED",
+    "DELIVERED",
+    "DONE",
+    "DRAFT",
+    "FAILED",
+    "MAX_TEXT",
+    "SENDING",
+    "SKIPPED",
+    "UNKNOWN",
+    "BroadcastTextError",
+    "Preview",
+    "Progress",
+    "Recipient",
+    "cancel",
+    "claim",
+    "clean_text",
+    "create",
+    "finish",
+    "launch",
+    "progress",
+    "recipient_count",
+    "recover",
+    "report_target",
+    "set_report_message",
+    "settle",
+    "start",
+    "text_of",
+    "unfinished",
+]
+
+# Telegram's limit for one message, in UTF-16 code units after entity parsing. The text is sent
+# as plain text (escaped), so its visible length is its own length.
+MAX_TEXT = 4096
+
+
+class BroadcastTextError(ValueError):
+    """The organizer's text cannot be sent as one message; the message says why."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the organizer confirms: the text as it will be sent, and how many will get it."""
+
+    broadcast_id: int
+    text: str
+    recipients: int
+
+
+def clean_text(text: str) -> str:
+    """The text to send: trimmed, non-empty and within one message, else BroadcastTextError."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise BroadcastTextError("The broadcast text is empty.")
+    length = len(cleaned.encode("utf-16-le", "surrogatepass")) // 2
+    if length > MAX_TEXT:
+        raise BroadcastTextError(
+            f"The broadcast text is {length} characters; one message holds at most {MAX_TEXT}."
+        )
+    return cleaned
+
+
+def recipient_count(repo: Repo) -> int:
+    """Opted-in supporters who have not blocked the bot: who a broadcast would reach now."""
+    return q.count_recipients(repo)
+
+
+def create(repo: Repo, campaign_id: str, text: str, created_by: int) -> Preview:
+    """Record a draft broadcast (nothing is sent); raises BroadcastTextError for unusable text."""
+    row = q.add_broadcast(repo, campaign_id, clean_text(text), created_by)
+    if row.id is None:
+        raise LookupError("broadcast not flushed")
+    return Preview(row.id, row.text, row.recipients)
+
+
+def set_report_message(repo: Repo, broadcast_id: int, chat_id: int, message_id: int) -> None:
+    """Where the organizer's progress message is, so a resumed broadcast can edit it too."""
+    q.set_report_message(repo, broadcast_id, chat_id, message_id)
+
+
+def report_target(repo: Repo, broadcast_id: int) -> tuple[int, int] | None:
+    """(chat id, message id) of the organizer's progress message, if one was recorded."""
+    row = q.broadcast(repo, broadcast_id)
+    if row is None or row.report_chat_id is None or row.report_message_id is None:
+        return None
+    return row.report_chat_id, row.report_message_id
+
+
+def text_of(repo: Repo, broadcast_id: int) -> str:
+    row = q.broadcast(repo, broadcast_id)
+    if row is None:
+        raise LookupError(f"no broadcast {broadcast_id}")
+    return row.text
+
+
+def start(repo: Repo, broadcast_id: int) -> Progress:
+    """Fix the recipient list and mark the broadcast sending. Starting twice changes nothing."""
+    q.start(repo, broadcast_id)
+    return q.progress(repo, broadcast_id)  # LookupError for an unknown id
+
+
+def launch(repo: Repo, broadcast_id: int) -> bool:
+    """Like `start`, but True only for the one caller that started it (a double confirm, two
+    instances): only that caller should run the sender."""
+    return q.start(repo, broadcast_id)
+
+
+def claim(repo: Repo, broadcast_id: int, limit: int) -> list[Recipient]:
+    """The next recipients, marked in flight. Commit this before sending to any of them."""
+    return q.claim(repo, broadcast_id, limit)
+
+
+def settle(
+    repo: Repo,
+    broadcast_id: int,
+    outcomes: Iterable[tuple[Recipient, str]],
+    not_sent: Sequence[int] = (),
+) -> None:
+    """Record outcomes (delivered/blocked/failed/unknown) and hand back claims never sent.
+
+    One transaction, so a sender that stops (shutdown, cancellation) leaves no claim behind
+    except for sends whose fate it truly does not know, which it records as "unknown".
+    """
+    q.record(repo, broadcast_id, outcomes)
+    q.release(repo, broadcast_id, not_sent)
+
+
+def finish(repo: Repo, broadcast_id: int) -> Progress:
+    """Mark the broadcast done if nobody is left; return the report either way."""
+    q.finish_if_complete(repo, broadcast_id)
+    return q.progress(repo, broadcast_id)
+
+
+def cancel(repo: Repo, broadcast_id: int) -> bool:
+    """Stop sending; people not reached yet get nothing. False if it had already ended."""
+    return q.cancel(repo, broadcast_id)
+
+
+def unfinished(repo: Repo) -> list[int]:
+    """Broadcasts that were sending when the bot stopped."""
+    return q.unfinished(repo)
+
+
+def recover(repo: Repo) -> list[int]:
+    """At start-up: claims left in flight by a crash become "unknown" (never re-sent), and the
+    unfinished broadcasts are returned for resuming.
+
+    Assumes one sender per database (Telegram allows one polling instance per bot); running it
+    while another instance is sending would turn that instance's in-flight claims into unknowns,
+    which costs counts, never a duplicate.
+    """
+    ids = q.unfinished(repo)
+    for broadcast_id in ids:
+        q.settle_interrupted(repo, broadcast_id)
+    return ids
+
+
+def progress(repo: Repo, broadcast_id: int) -> Progress:
+    return q.progress(repo, broadcast_id)

@@ -1,0 +1,185 @@
+"""Broadcasts through the fake Bot API with its 30/s flood limit on: the real Application, its
+AIORateLimiter and HTTP stack. Everyone gets the message once, blocked people are flagged, the
+bot keeps answering others meanwhile, and a restart mid-broadcast resumes without duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import pytest
+from sqlmodel import col, select
+
+from bot import broadcasts
+from bot.broadcasts import Progress
+from bot.campaign import Campaign, find_campaign, load_campaign
+from bot.config import Settings
+from bot.store import Store
+from bot.store import Supporter as SupporterRow
+from bot.store import broadcasts as q
+from bot.telegram.app import build_application
+from bot.telegram.broadcast import resume_unfinished, start_broadcast
+from tests.e2e.conftest import TEST_TOKEN, RunningBot, start_bot, stop_bot
+from tests.fakes.telegram_api import FakeTelegram
+
+ORGANIZER = 42
+# Markup characters on purpose: the text is plain and must arrive exactly as typed (the fake's
+# strict mode rejects a bare "&", so an unescaped send would fail loudly).
+TEXT = "Rally on Sunday at 11 <City Hall> & bring a friend!"
+
+
+def add_supporters(store: Store, fake: FakeTelegram, ids: range) -> None:
+    """Opted-in supporters in the database who have talked to the bot before (chat started)."""
+    with store.transaction() as repo:
+        for telegram_id in ids:
+            repo.session.add(SupporterRow(telegram_id=telegram_id, opted_in=True))
+    for telegram_id in ids:
+        fake.make_user(telegram_id, f"S{telegram_id}", started=True)
+
+
+def received(fake: FakeTelegram, telegram_id: int) -> int:
+    """How many copies of the broadcast this person got."""
+    return sum(1 for m in fake.chat(telegram_id) if m.content == TEXT)
+
+
+def too_many_requests(fake: FakeTelegram) -> int:
+    return sum(1 for c in fake.calls if c.status == 429)
+
+
+async def test_broadcast_reaches_everyone_once_while_the_bot_keeps_answering(
+    running_bot: RunningBot, make_supporter
+) -> None:
+    fake, store, app = running_bot.fake, running_bot.store, running_bot.app
+    people = range(5000, 5048)
+    blocked = {5003, 5011, 5020, 5029, 5038, 5047}
+    add_supporters(store, fake, people)
+    for telegram_id in blocked:
+        # No my_chat_member update: the 403 during the broadcast is what must flag them.
+        fake.block(telegram_id, notify=False)
+    fake.make_user(ORGANIZER, "Organizer", started=True)
+
+    preview = await store.run(broadcasts.create, "lachin-2023", TEXT, ORGANIZER)
+    assert preview.recipients == 48
+    status = await app.bot.send_message(ORGANIZER, "Sending…")
+    edits: list[Progress] = []
+
+    async def on_progress(snapshot: Progress) -> None:
+        edits.append(snapshot)
+        await status.edit_text(f"Sent {snapshot.processed} of {snapshot.recipients}")
+
+    task = start_broadcast(
+        app, store, preview.broadcast_id, on_progress=on_progress, progress_interval=0.5
+    )
+
+    # Someone else talks to the bot mid-broadcast and gets their answer while it still runs.
+    await fake.wait_for(lambda f: received_any(f, people) >= 5, timeout=20)
+    other = make_supporter(9001, "Narek", "Petrosyan")
+    reply = await other.say("/start")
+    assert "Welcome" in reply.content
+    assert not task.done(), "the broadcast finished before the other user's answer"
+    answered_at = next(c.at for c in fake.calls_to("sendMessage") if c.chat_id == other.id)
+
+    report = await asyncio.wait_for(task, timeout=30)
+    assert report.finished
+    assert (report.delivered, report.blocked, report.failed) == (42, 6, 0)
+    assert report.recipients == 48 and report.pending == report.in_flight == 0
+
+    for telegram_id in people:
+        assert received(fake, telegram_id) == (0 if telegram_id in blocked else 1), telegram_id
+    last_send = max(c.at for c in fake.calls_to("sendMessage") if c.chat_id in people)
+    assert answered_at < last_send
+    with store.transaction() as repo:
+        flagged = repo.session.exec(
+            select(SupporterRow.telegram_id).where(col(SupporterRow.blocked))
+        ).all()
+    assert set(flagged) == blocked
+    assert edits, "no progress reported"
+    assert too_many_requests(fake) == 0
+    assert {c.status for c in fake.errors} == {403}
+
+
+def received_any(fake: FakeTelegram, people: range) -> int:
+    return sum(received(fake, telegram_id) for telegram_id in people)
+
+
+@pytest.mark.parametrize("interruption", ["stop", "cancel"])
+async def test_a_restart_mid_broadcast_resumes_without_sending_twice(
+    fake: FakeTelegram, database_url: str, interruption: str
+) -> None:
+    campaign: Campaign = load_campaign(find_campaign(None))
+    people = range(6000, 6060)
+    first = await start_bot(fake, database_url, campaign)
+    try:
+        add_supporters(first.store, fake, people)
+        preview = await first.store.run(broadcasts.create, "lachin-2023", TEXT, ORGANIZER)
+        task = start_broadcast(first.app, first.store, preview.broadcast_id)
+        await fake.wait_for(lambda f: received_any(f, people) >= 15, timeout=20)
+        if interruption == "cancel":
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+    finally:
+        await stop_bot(first)  # "stop": Application.stop() winds the broadcast down
+    if interruption == "stop":
+        interrupted = task.result()
+        assert not interrupted.finished and interrupted.pending > 0
+        assert interrupted.in_flight == 0 and interrupted.unknown == 0
+    sent_before = received_any(fake, people)
+    assert sent_before < len(people)
+
+    second = await start_bot(fake, database_url, campaign)
+    try:
+        tasks = await resume_unfinished(second.app, second.store)
+        assert len(tasks) == 1
+        report = await asyncio.wait_for(tasks[0], timeout=30)
+        statuses = await second.store.run(q.delivery_statuses, preview.broadcast_id)
+    finally:
+        await stop_bot(second)
+
+    assert report.finished
+    copies = Counter({telegram_id: received(fake, telegram_id) for telegram_id in people})
+    assert max(copies.values()) == 1, "somebody got the broadcast twice"
+    unknown = {telegram_id for telegram_id, s in statuses.items() if s == "unknown"}
+    for telegram_id in people:
+        if telegram_id not in unknown:
+            assert copies[telegram_id] == 1, telegram_id
+            assert statuses[telegram_id] == "delivered"
+    if interruption == "stop":
+        assert unknown == set()
+    assert report.delivered == len(people) - len(unknown)
+    assert report.unknown == report.failed == len(unknown) <= 4  # at most one per sender
+    assert too_many_requests(fake) == 0
+
+
+async def test_resume_from_post_init_waits_for_the_application_to_run(
+    fake: FakeTelegram, database_url: str
+) -> None:
+    """Called before the Application runs (as post_init does), the resumed broadcast starts
+    once it runs, as an Application task that `Application.stop()` waits for."""
+    people = range(7000, 7012)
+    store = Store.from_url(database_url)
+    try:
+        add_supporters(store, fake, people)
+        preview = store.call(broadcasts.create, "lachin-2023", TEXT, ORGANIZER)
+        store.call(broadcasts.start, preview.broadcast_id)
+        store.call(broadcasts.claim, preview.broadcast_id, 2)  # a crash mid-send
+    finally:
+        store.close()
+
+    campaign = load_campaign(find_campaign(None))
+    settings = Settings(token=TEST_TOKEN, base_url=fake.base_url, database_url=database_url)
+    store = Store.from_url(database_url)
+    app = build_application(settings, campaign, store)
+    await app.initialize()
+    tasks = await resume_unfinished(app, store)  # what post_init does
+    assert len(tasks) == 1 and not tasks[0].done()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1, drop_pending_updates=False)
+    await app.start()
+    try:
+        report = await asyncio.wait_for(tasks[0], timeout=30)
+    finally:
+        await stop_bot(RunningBot(app, store, campaign, fake, database_url))
+    assert report.finished and (report.delivered, report.unknown) == (10, 2)
+    assert [received(fake, telegram_id) for telegram_id in people] == [0, 0] + [1] * 10

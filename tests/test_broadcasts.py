@@ -1,0 +1,303 @@
+"""The broadcast core on a real SQLite file: recipient list, claims, outcomes, resume, counters."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, func, select
+
+from bot import broadcasts
+from bot.broadcasts import BroadcastTextError, Progress
+from bot.store import Broadcast, BroadcastDelivery, Store, Supporter
+from bot.store import broadcasts as q
+
+CAMPAIGN = "lachin-2023"
+ORGANIZER = 42
+
+
+def add_people(
+    store: Store, n: int, *, start: int = 1000, opted_in: bool = True, blocked: bool = False
+) -> list[int]:
+    """Supporters with Telegram ids start..start+n-1; returns their Telegram ids."""
+    ids = list(range(start, start + n))
+    with store.transaction() as repo:
+        for telegram_id in ids:
+            repo.session.add(Supporter(telegram_id=telegram_id, opted_in=opted_in, blocked=blocked))
+    return ids
+
+
+def new_broadcast(store: Store, text: str = "Rally on Sunday") -> int:
+    return store.call(broadcasts.create, CAMPAIGN, text, ORGANIZER).broadcast_id
+
+
+def statuses(store: Store, broadcast_id: int) -> dict[int, str]:
+    return store.call(q.delivery_statuses, broadcast_id)
+
+
+def check_counters(store: Store, broadcast_id: int) -> Progress:
+    """The stored counters equal the delivery rows they summarize."""
+    report = store.call(broadcasts.progress, broadcast_id)
+    rows = list(statuses(store, broadcast_id).values())
+    assert report.delivered == rows.count("delivered")
+    assert report.blocked == rows.count("blocked")
+    assert report.failed == rows.count("failed") + rows.count("unknown")
+    assert report.unknown == rows.count("unknown")
+    assert report.skipped == rows.count("skipped")
+    assert report.pending == rows.count("pending")
+    assert report.in_flight == rows.count("sending")
+    assert report.recipients == len(rows)
+    return report
+
+
+# Text
+
+
+def test_text_is_trimmed_and_must_fit_one_message() -> None:
+    assert broadcasts.clean_text("  Hello <all> & you \n") == "Hello <all> & you"
+    with pytest.raises(BroadcastTextError, match="empty"):
+        broadcasts.clean_text(" \n\t")
+    assert broadcasts.clean_text("x" * 4096)
+    with pytest.raises(BroadcastTextError, match="4097"):
+        broadcasts.clean_text("x" * 4097)
+    # Telegram counts UTF-16 units: an emoji outside the BMP is two.
+    assert broadcasts.clean_text("😀" * 2048)
+    with pytest.raises(BroadcastTextError):
+        broadcasts.clean_text("😀" * 2049)
+
+
+# Create and start
+
+
+def test_recipients_are_opted_in_supporters_who_did_not_block(tmp_store: Store) -> None:
+    add_people(tmp_store, 3, start=1000)
+    add_people(tmp_store, 2, start=2000, opted_in=False)
+    add_people(tmp_store, 2, start=3000, blocked=True)
+    assert tmp_store.call(broadcasts.recipient_count) == 3
+
+    preview = tmp_store.call(broadcasts.create, CAMPAIGN, "  Hello  ", ORGANIZER)
+    assert (preview.text, preview.recipients) == ("Hello", 3)
+    assert statuses(tmp_store, preview.broadcast_id) == {}  # a draft sends nothing
+
+    report = tmp_store.call(broadcasts.start, preview.broadcast_id)
+    assert report.status == "sending" and report.recipients == 3 and report.pending == 3
+    assert set(statuses(tmp_store, preview.broadcast_id)) == {1000, 1001, 1002}
+
+
+def test_unusable_text_creates_nothing(tmp_store: Store) -> None:
+    with pytest.raises(BroadcastTextError):
+        tmp_store.call(broadcasts.create, CAMPAIGN, "   ", ORGANIZER)
+    with tmp_store.transaction() as repo:
+        assert repo.session.exec(select(func.count()).select_from(Broadcast)).one() == 0
+
+
+def test_starting_twice_does_not_duplicate_or_extend_the_list(tmp_store: Store) -> None:
+    add_people(tmp_store, 5)
+    broadcast_id = new_broadcast(tmp_store)
+    first = tmp_store.call(broadcasts.start, broadcast_id)
+    add_people(tmp_store, 2, start=5000)  # opted in after the start: not on this list
+    second = tmp_store.call(broadcasts.start, broadcast_id)
+    assert first == second
+    assert second.recipients == second.pending == 5
+    with tmp_store.transaction() as repo:
+        rows = repo.session.exec(select(func.count()).select_from(BroadcastDelivery)).one()
+    assert rows == 5
+
+
+def test_concurrent_starts_from_two_stores_insert_one_list(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    stores = [Store.from_url(url) for _ in range(2)]
+    try:
+        add_people(stores[0], 50)
+        broadcast_id = new_broadcast(stores[0])
+        barrier = threading.Barrier(2)
+
+        def go(store: Store) -> None:
+            barrier.wait()
+            store.call(broadcasts.start, broadcast_id)
+
+        threads = [threading.Thread(target=go, args=(s,)) for s in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(statuses(stores[0], broadcast_id)) == 50
+        assert check_counters(stores[0], broadcast_id).recipients == 50
+    finally:
+        for store in stores:
+            store.close()
+
+
+def test_starting_an_unknown_broadcast_fails(tmp_store: Store) -> None:
+    with pytest.raises(LookupError):
+        tmp_store.call(broadcasts.start, 999)
+
+
+# Claim and record
+
+
+def test_claims_are_committed_in_order_and_never_handed_out_twice(tmp_store: Store) -> None:
+    people = add_people(tmp_store, 7)
+    broadcast_id = new_broadcast(tmp_store)
+    assert tmp_store.call(broadcasts.claim, broadcast_id, 3) == []  # not started yet
+    tmp_store.call(broadcasts.start, broadcast_id)
+
+    first = tmp_store.call(broadcasts.claim, broadcast_id, 3)
+    second = tmp_store.call(broadcasts.claim, broadcast_id, 3)
+    third = tmp_store.call(broadcasts.claim, broadcast_id, 3)
+    assert [r.telegram_id for r in first + second + third] == people
+    assert len(third) == 1
+    assert tmp_store.call(broadcasts.claim, broadcast_id, 3) == []
+    assert set(statuses(tmp_store, broadcast_id).values()) == {"sending"}
+    assert check_counters(tmp_store, broadcast_id).in_flight == 7
+
+
+def test_outcomes_update_counters_once_and_flag_blocked_supporters(tmp_store: Store) -> None:
+    add_people(tmp_store, 4)
+    broadcast_id = new_broadcast(tmp_store)
+    tmp_store.call(broadcasts.start, broadcast_id)
+    a, b, c, d = tmp_store.call(broadcasts.claim, broadcast_id, 4)
+    outcomes = [(a, "delivered"), (b, "blocked"), (c, "failed"), (d, "unknown")]
+    tmp_store.call(broadcasts.settle, broadcast_id, outcomes)
+    tmp_store.call(broadcasts.settle, broadcast_id, outcomes)  # a retried write counts once
+
+    report = check_counters(tmp_store, broadcast_id)
+    assert (report.delivered, report.blocked, report.failed, report.unknown) == (1, 1, 2, 1)
+    with tmp_store.transaction() as repo:
+        blocked = repo.session.exec(select(Supporter).where(col(Supporter.blocked))).all()
+    assert [s.telegram_id for s in blocked] == [b.telegram_id]
+    # Blocked people are off the next broadcast's list.
+    assert tmp_store.call(broadcasts.recipient_count) == 3
+
+    with pytest.raises(ValueError, match="outcome"):
+        tmp_store.call(broadcasts.settle, broadcast_id, [(a, "pending")])
+
+
+def test_unsent_claims_can_be_handed_back(tmp_store: Store) -> None:
+    add_people(tmp_store, 3)
+    broadcast_id = new_broadcast(tmp_store)
+    tmp_store.call(broadcasts.start, broadcast_id)
+    a, b, c = tmp_store.call(broadcasts.claim, broadcast_id, 3)
+    tmp_store.call(broadcasts.settle, broadcast_id, [(a, "delivered")], [b.delivery_id])
+    assert statuses(tmp_store, broadcast_id) == {
+        a.telegram_id: "delivered",
+        b.telegram_id: "pending",
+        c.telegram_id: "sending",
+    }
+    again = tmp_store.call(broadcasts.claim, broadcast_id, 5)
+    assert again == [b]
+
+
+def test_people_who_opt_out_or_block_mid_broadcast_are_skipped(tmp_store: Store) -> None:
+    first, second, third = add_people(tmp_store, 3)
+    broadcast_id = new_broadcast(tmp_store)
+    tmp_store.call(broadcasts.start, broadcast_id)
+    with tmp_store.transaction() as repo:
+        people = {s.telegram_id: s for s in repo.session.exec(select(Supporter)).all()}
+        people[first].opted_in = False
+        people[third].blocked = True
+    claimed = tmp_store.call(broadcasts.claim, broadcast_id, 10)
+    assert [r.telegram_id for r in claimed] == [second]
+    report = check_counters(tmp_store, broadcast_id)
+    assert report.skipped == 2 and report.failed == 0
+
+
+# Finish, cancel, resume
+
+
+def test_finish_only_when_nobody_is_left(tmp_store: Store) -> None:
+    add_people(tmp_store, 2)
+    broadcast_id = new_broadcast(tmp_store)
+    tmp_store.call(broadcasts.start, broadcast_id)
+    a, b = tmp_store.call(broadcasts.claim, broadcast_id, 2)
+    tmp_store.call(broadcasts.settle, broadcast_id, [(a, "delivered")])
+    assert not tmp_store.call(broadcasts.finish, broadcast_id).finished  # b in flight
+    assert tmp_store.call(broadcasts.unfinished) == [broadcast_id]
+    tmp_store.call(broadcasts.settle, broadcast_id, [(b, "delivered")])
+    report = tmp_store.call(broadcasts.finish, broadcast_id)
+    assert report.finished and report.status == "done" and report.delivered == 2
+    assert tmp_store.call(broadcasts.unfinished) == []
+
+
+def test_an_empty_list_finishes_at_once(tmp_store: Store) -> None:
+    broadcast_id = new_broadcast(tmp_store)
+    tmp_store.call(broadcasts.start, broadcast_id)
+    report = tmp_store.call(broadcasts.finish, broadcast_id)
+    assert report.finished and report.recipients == 0
+
+
+def test_cancel_stops_claims(tmp_store: Store) -> None:
+    add_people(tmp_store, 3)
+    broadcast_id = new_broadcast(tmp_store)
+    tmp_store.call(broadcasts.start, broadcast_id)
+    tmp_store.call(broadcasts.claim, broadcast_id, 1)
+    assert tmp_store.call(broadcasts.cancel, broadcast_id)
+    assert not tmp_store.call(broadcasts.cancel, broadcast_id)
+    assert tmp_store.call(broadcasts.claim, broadcast_id, 5) == []
+    assert tmp_store.call(broadcasts.unfinished) == []
+    assert tmp_store.call(broadcasts.progress, broadcast_id).status == "cancelled"
+
+
+def test_resume_after_a_crash_never_resends_a_claim(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    store = Store.from_url(url)
+    add_people(store, 10)
+    broadcast_id = new_broadcast(store)
+    store.call(broadcasts.start, broadcast_id)
+    sent = store.call(broadcasts.claim, broadcast_id, 3)
+    store.call(broadcasts.settle, broadcast_id, [(r, "delivered") for r in sent])
+    in_flight = store.call(broadcasts.claim, broadcast_id, 3)  # the process dies here
+    store.close()
+
+    restarted = Store.from_url(url)
+    try:
+        assert restarted.call(broadcasts.recover) == [broadcast_id]
+        after = statuses(restarted, broadcast_id)
+        assert {after[r.telegram_id] for r in in_flight} == {"unknown"}
+        assert restarted.call(broadcasts.recover) == [broadcast_id]  # harmless when repeated
+
+        rest = restarted.call(broadcasts.claim, broadcast_id, 100)
+        claimed_ids = {r.telegram_id for r in rest}
+        assert len(rest) == 4
+        assert not claimed_ids & {r.telegram_id for r in sent + in_flight}
+        restarted.call(broadcasts.settle, broadcast_id, [(r, "delivered") for r in rest])
+        report = restarted.call(broadcasts.finish, broadcast_id)
+        assert report.finished
+        assert (report.delivered, report.failed, report.unknown) == (7, 3, 3)
+        check_counters(restarted, broadcast_id)
+    finally:
+        restarted.close()
+
+
+def test_report_message_is_remembered(tmp_store: Store) -> None:
+    broadcast_id = new_broadcast(tmp_store)
+    assert tmp_store.call(broadcasts.report_target, broadcast_id) is None
+    tmp_store.call(broadcasts.set_report_message, broadcast_id, ORGANIZER, 77)
+    assert tmp_store.call(broadcasts.report_target, broadcast_id) == (ORGANIZER, 77)
+    assert tmp_store.call(broadcasts.text_of, broadcast_id) == "Rally on Sunday"
+
+
+def test_concurrent_claimers_never_share_a_recipient(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    stores = [Store.from_url(url) for _ in range(3)]
+    try:
+        add_people(stores[0], 300)
+        broadcast_id = new_broadcast(stores[0])
+        stores[0].call(broadcasts.start, broadcast_id)
+        got: list[list[int]] = [[] for _ in stores]
+
+        def drain(i: int) -> None:
+            while batch := stores[i].call(broadcasts.claim, broadcast_id, 7):
+                got[i].extend(r.telegram_id for r in batch)
+
+        threads = [threading.Thread(target=drain, args=(i,)) for i in range(len(stores))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        everyone = [telegram_id for part in got for telegram_id in part]
+        assert len(everyone) == len(set(everyone)) == 300
+    finally:
+        for store in stores:
+            store.close()

@@ -1,0 +1,296 @@
+"""Exports: contents, privacy by default, formula injection, Unicode, and streaming."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tracemalloc
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from bot.export import BATCH, export, neutralize, write_csv, write_json
+from bot.store import Store
+from tests.reportdata import ARMENIAN, CAMPAIGN, Seeded, add_letter, add_supporter, at, seed
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.fixture
+def seeded(tmp_store: Store) -> Seeded:
+    return seed(tmp_store)
+
+
+def run(store: Store, **kwargs: Any) -> bytes:
+    out = io.BytesIO()
+    export(store, out, campaign_id=CAMPAIGN, **kwargs)
+    return out.getvalue()
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(BOM)
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+# Summary
+def test_summary_is_the_default_and_counts_per_day_target_demand_state_source(
+    tmp_store: Store, seeded: Seeded
+) -> None:
+    rows = read_csv(run(tmp_store))
+    assert list(rows[0]) == ["day", "target", "demand", "state", "source", "letters", "sent"]
+    table = {
+        (r["day"], r["target"], r["demand"], r["state"], r["source"]): (r["letters"], r["sent"])
+        for r in rows
+    }
+    assert table == {
+        ("2024-05-31", "ghost", "zeta", "NY", "referral"): ("1", "1"),
+        ("2024-06-01", "mayor", "alpha", "CA", "radio"): ("1", "1"),
+        ("2024-06-15", "mayor", "beta", "unknown", "radio"): ("1", "1"),
+        ("2024-06-20", "mayor", "alpha", "(forgotten)", "(forgotten)"): ("1", "1"),
+        ("2024-06-29", "council", "gamma", "CA", "direct"): ("1", "0"),
+        ("2024-06-30", "mayor", "alpha", "CA", "direct"): ("1", "1"),
+        ("2024-06-30", "mayor", "beta", "CA", "direct"): ("1", "1"),
+    }
+
+
+def test_summary_carries_no_personal_data(tmp_store: Store, seeded: Seeded) -> None:
+    for fmt in ("csv", "json"):
+        data = run(tmp_store, fmt=fmt).decode("utf-8-sig")
+        assert ARMENIAN not in data and "HYPERLINK" not in data
+        assert not any(str(t) in data for t in seeded.telegram_ids.values())
+        assert not any(p in data for p in seeded.public_ids.values())
+    with pytest.raises(ValueError, match="no personal data"):
+        run(tmp_store, include_personal=True)
+
+
+def test_summary_since(tmp_store: Store, seeded: Seeded) -> None:
+    days = {r["day"] for r in read_csv(run(tmp_store, since=date(2024, 6, 20)))}
+    assert days == {"2024-06-20", "2024-06-29", "2024-06-30"}
+
+
+# Letters
+def test_letters_one_row_each_pseudonymous_by_default(tmp_store: Store, seeded: Seeded) -> None:
+    data = run(tmp_store, what="letters")
+    rows = read_csv(data)
+    assert [r["target"] for r in rows] == ["mayor", "council", "mayor", "ghost", "mayor", "mayor"]
+    first = rows[0]
+    assert first == {
+        "letter_id": "1",
+        "supporter": seeded.public_ids["s1"],
+        "state": "CA",
+        "source": "direct",
+        "target": "mayor",
+        "demands": "alpha,beta",
+        "created_at_utc": "2024-06-30 10:00:00",
+        "sent_at_utc": "2024-06-30 12:00:00",
+        "outcome": "sent",
+        "score": "0.5",
+    }
+    assert rows[1]["sent_at_utc"] == "" and rows[1]["outcome"] == ""
+    forgotten = rows[-1]
+    assert forgotten["supporter"] == "" and forgotten["source"] == ""
+    text = data.decode("utf-8-sig")
+    assert ARMENIAN not in text and "Dear office" not in text and "Ձեզ" not in text
+    assert not any(str(t) in text for t in seeded.telegram_ids.values())
+
+
+def test_letters_personal_fields_only_with_the_flag(tmp_store: Store, seeded: Seeded) -> None:
+    rows = read_csv(run(tmp_store, what="letters", include_personal=True))
+    first, second = rows[0], rows[1]
+    assert first["telegram_id"] == str(seeded.telegram_ids["s1"])
+    assert first["display_name"] == ARMENIAN and first["signing_name"] == ARMENIAN
+    assert first["body"] == "Dear office, please act."
+    assert second["body"] == "Ձեզ եմ գրում"
+    assert rows[3]["display_name"] == "'=HYPERLINK(1)"  # s3's name, neutralized
+
+
+def test_letters_since_filters_by_drafting_day(tmp_store: Store, seeded: Seeded) -> None:
+    rows = read_csv(run(tmp_store, what="letters", since=date(2024, 6, 15)))
+    assert [r["created_at_utc"][:10] for r in rows] == [
+        "2024-06-30",
+        "2024-06-29",
+        "2024-06-15",
+        "2024-06-20",
+    ]
+
+
+# Supporters
+def test_supporters_export(tmp_store: Store, seeded: Seeded) -> None:
+    rows = read_csv(run(tmp_store, what="supporters"))
+    by_id = {r["supporter"]: r for r in rows}
+    assert len(rows) == 5
+    s1, s2, s4 = (by_id[seeded.public_ids[k]] for k in ("s1", "s2", "s4"))
+    assert (s1["letters_drafted"], s1["letters_sent"], s1["opted_in"]) == ("2", "1", "1")
+    assert s1["source"] == "direct" and s1["last_sent_at_utc"] == "2024-06-30 12:00:00"
+    assert (s2["opted_in"], s2["blocked"], s2["referred_by"]) == ("0", "1", seeded.public_ids["s1"])
+    assert s4["state"] == "" and s4["referred_by"] == seeded.public_ids["s2"]
+    s5 = by_id[seeded.public_ids["s5"]]
+    assert (s5["letters_drafted"], s5["letters_sent"], s5["last_sent_at_utc"]) == ("0", "0", "")
+    assert "telegram_id" not in rows[0] and "display_name" not in rows[0]
+
+
+def test_supporters_personal_and_since(tmp_store: Store, seeded: Seeded) -> None:
+    rows = read_csv(
+        run(tmp_store, what="supporters", include_personal=True, since=date(2024, 6, 20))
+    )
+    assert [r["supporter"] for r in rows] == [seeded.public_ids["s4"], seeded.public_ids["s5"]]
+    assert rows[0]["telegram_id"] == "104"
+
+
+# JSON
+def test_json_is_one_array_with_the_same_values(tmp_store: Store, seeded: Seeded) -> None:
+    data = run(tmp_store, what="letters", fmt="json", include_personal=True)
+    assert not data.startswith(BOM)
+    assert ARMENIAN.encode() in data  # readable UTF-8, not \\u escapes
+    rows = json.loads(data)
+    assert len(rows) == 6 and data.count(b"\n") == 6 + 2  # "[", one object per line, "]"
+    first = rows[0]
+    assert first["letter_id"] == 1 and first["score"] == 0.5 and first["sent_at_utc"]
+    assert first["display_name"] == ARMENIAN
+    assert rows[3]["display_name"] == "=HYPERLINK(1)"  # JSON is data, not a spreadsheet
+    csv_rows = read_csv(run(tmp_store, what="letters", include_personal=True))
+    assert [str(r["letter_id"]) for r in rows] == [r["letter_id"] for r in csv_rows]
+
+
+def test_json_of_nothing_is_an_empty_array(tmp_store: Store) -> None:
+    assert json.loads(run(tmp_store, what="letters", fmt="json")) == []
+    assert read_csv(run(tmp_store, what="letters")) == []
+
+
+def test_unknown_what_or_format(tmp_store: Store) -> None:
+    with pytest.raises(ValueError, match="unknown export"):
+        run(tmp_store, what="everything")
+    with pytest.raises(ValueError, match="unknown format"):
+        run(tmp_store, fmt="xlsx")
+
+
+# Formula injection
+DANGEROUS = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_every_dangerous_text_cell_is_neutralized_and_numbers_stay_numbers() -> None:
+    out = io.BytesIO()
+    rows = [[*DANGEROUS, -5, -2.5, "safe", None, 'a,"=b', "x\n=y"]]
+    write_csv(rows, out, ["c"] * 12)
+    text = out.getvalue().decode("utf-8-sig")
+    parsed = list(csv.reader(io.StringIO(text, newline="")))[1]
+    assert parsed[:6] == ["'" + cell for cell in DANGEROUS]
+    assert parsed[6:] == ["-5", "-2.5", "safe", "", 'a,"=b', "x\n=y"]
+    assert ",-5,-2.5," in text  # unquoted: a spreadsheet reads them as numbers
+    reread = list(csv.reader(io.StringIO(text, newline=""), quoting=csv.QUOTE_NONNUMERIC))[1]
+    assert reread[6:8] == [-5.0, -2.5]
+
+
+def test_neutralize_helper() -> None:
+    assert [neutralize(c) for c in DANGEROUS] == ["'" + c for c in DANGEROUS]
+    assert neutralize(-1) == -1 and neutralize(None) is None and neutralize("a=b") == "a=b"
+
+
+def test_formula_cells_from_the_database_are_neutralized(tmp_store: Store) -> None:
+    with tmp_store.transaction() as repo:
+        evil = add_supporter(repo, 9, source="-evil", name="@SUM(1)", public_id="-abc")
+        add_letter(repo, evil, "=cmd", ["+x"], at(6, 1), body="=1+1")
+    for what in ("letters", "supporters", "summary"):
+        personal = what != "summary"
+        rows = read_csv(run(tmp_store, what=what, include_personal=personal))
+        cells = [cell for row in rows for cell in row.values()]
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+        assert "'-evil" in cells
+    letters = read_csv(run(tmp_store, what="letters", include_personal=True))[0]
+    assert letters["supporter"] == "'-abc" and letters["target"] == "'=cmd"
+    assert letters["demands"] == "'+x" and letters["body"] == "'=1+1"
+
+
+def test_many_rows_with_a_few_dangerous_ones() -> None:
+    """The fast path (one regex over a batch) must find every dangerous row in a batch."""
+    rows = [
+        (n, f"id{n}", "-x" if n % 97 == 0 else "ok", "=y" if n == 4999 else "") for n in range(5000)
+    ]
+    out = io.BytesIO()
+    assert write_csv(rows, out) == 5000
+    parsed = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline="")))
+    assert [r[2] for r in parsed] == ["'-x" if n % 97 == 0 else "ok" for n in range(5000)]
+    assert parsed[4999][3] == "'=y" and parsed[0][0] == "0"
+
+
+# Unicode
+def test_armenian_round_trips_through_csv_and_json() -> None:
+    rows = [("Անի", "Հակոբյան", "Երևան, Հայաստան"), ("Ani", '"quoted"', "line\nbreak")]
+    out = io.BytesIO()
+    write_csv(rows, out, ["first", "last", "place"])
+    assert out.getvalue().startswith(BOM)
+    parsed = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline="")))
+    assert [tuple(r) for r in parsed[1:]] == rows
+    out = io.BytesIO()
+    write_json(rows, out, ["first", "last", "place"])
+    assert [tuple(r.values()) for r in json.loads(out.getvalue().decode("utf-8"))] == rows
+
+
+def test_json_writes_dates_and_decimals() -> None:
+    from decimal import Decimal
+
+    out = io.BytesIO()
+    write_json([(date(2024, 1, 2), Decimal("1.5"))], out, ["d", "n"])
+    assert json.loads(out.getvalue()) == [{"d": "2024-01-02", "n": 1.5}]
+
+
+# Streaming
+class RecordingFile(io.RawIOBase):
+    """A binary sink that remembers, at each write, how many rows had been produced."""
+
+    def __init__(self, produced: list[int]) -> None:
+        self.produced = produced
+        self.writes: list[tuple[int, int]] = []  # (rows produced so far, bytes written)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.writes.append((self.produced[0], len(data)))
+        return len(data)
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_json])
+def test_writers_stream_a_generator(writer: Any) -> None:
+    total = 50_000
+    produced = [0]
+
+    def rows() -> Iterator[tuple[int, str]]:
+        for n in range(total):
+            produced[0] += 1
+            yield n, "Անի Հակոբյան"
+
+    sink = RecordingFile(produced)
+    assert writer(rows(), sink, ["n", "name"]) == total
+    # Each batch reached the file before the next was read: output long before the end.
+    assert len(sink.writes) > total / BATCH
+    assert [produced for produced, _ in sink.writes[1:4]] == [BATCH, 2 * BATCH, 3 * BATCH]
+    assert max(size for _, size in sink.writes) < 200_000
+
+
+def test_export_from_the_database_streams_in_constant_memory(tmp_store: Store) -> None:
+    body = "Ա" * 2000  # 4 KB of UTF-8 per letter: 6000 letters are 24 MB of bodies
+    with tmp_store.transaction() as repo:
+        supporter = add_supporter(repo, 1, name=ARMENIAN)
+        for n in range(6000):
+            add_letter(repo, supporter, "mayor", ["alpha"], at(6, 1 + n % 28), body=body)
+    sink = RecordingFile([0])
+    tracemalloc.start()
+    try:
+        rows = export(tmp_store, sink, campaign_id=CAMPAIGN, what="letters", include_personal=True)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert rows == 6000
+    assert sum(size for _, size in sink.writes) > 24_000_000
+    assert len(sink.writes) >= 6000 / BATCH
+    assert peak < 24_000_000 / 3  # a batch at a time, never the whole export
+
+
+def test_export_inside_an_open_transaction(tmp_store: Store, seeded: Seeded) -> None:
+    """The bot's way: `store.run(export, out, ...)` hands export the Repo of a transaction."""
+    out = io.BytesIO()
+    assert tmp_store.call(export, out, campaign_id=CAMPAIGN, what="letters") == 6
