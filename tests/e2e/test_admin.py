@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.campaign import find_campaign, load_campaign
-from tests.e2e.conftest import RunningBot, Supporter, start_bot, stop_bot
+from tests.e2e.conftest import TEST_TOKEN, RunningBot, Supporter, start_bot, stop_bot
 from tests.e2e.helpers import drive_to_letters, error_records, settle, supporter_row, wait_answered
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -166,3 +166,55 @@ async def assert_clean_but_menu(bot: RunningBot, caplog: pytest.LogCaptureFixtur
     assert errors == []
     assert bot.fake.unanswered_callbacks() == []
     assert not error_records(caplog)
+
+
+async def test_bot_start_resumes_an_interrupted_broadcast_and_reports(
+    fake: FakeTelegram, database_url: str
+) -> None:
+    """A restart in the middle of a broadcast: the new process finishes it from post_init and
+    edits the organizer's report message; nobody gets it twice."""
+    from bot import broadcasts
+    from bot.store import Store
+    from bot.store import Supporter as SupporterRow
+
+    store = Store.from_url(database_url)
+    with store.transaction() as repo:
+        for telegram_id in range(3000, 3006):
+            repo.session.add(SupporterRow(telegram_id=telegram_id, opted_in=True))
+    for telegram_id in range(3000, 3006):
+        fake.make_user(telegram_id, f"S{telegram_id}", started=True)
+    fake.make_user(ORGANIZER, "Org", started=True)
+    preview = store.call(broadcasts.create, "lachin-2023", "Rally on Sunday", ORGANIZER)
+    assert store.call(broadcasts.launch, preview.broadcast_id)
+    # The previous process had reached two people, then died with one more in flight.
+    first, second, _in_flight = store.call(broadcasts.claim, preview.broadcast_id, 3)
+    store.call(
+        broadcasts.settle, preview.broadcast_id, [(first, "delivered"), (second, "delivered")]
+    )
+    store.close()
+    report = await _organizer_report_message(fake)
+    other = Store.from_url(database_url)
+    other.call(broadcasts.set_report_message, preview.broadcast_id, ORGANIZER, report)
+    other.close()
+
+    bot = await start_bot(
+        fake, database_url, load_campaign(find_campaign(None)), frozenset({ORGANIZER})
+    )
+    try:
+        await fake.wait_for(lambda f: "Broadcast finished" in f.message(ORGANIZER, report).content)
+        text = fake.message(ORGANIZER, report).content
+        assert "Delivered: 5" in text  # two before the restart, the three left after it
+        assert "1 interrupted by a restart" in text  # the one in flight is not re-sent
+        got = [sum(m.content == "Rally on Sunday" for m in fake.chat(t)) for t in range(3000, 3006)]
+        assert got.count(1) == 3 and max(got) == 1
+    finally:
+        await stop_bot(bot)
+
+
+async def _organizer_report_message(fake: FakeTelegram) -> int:
+    """A message in the organizer's chat, as the bot's earlier progress report."""
+    from telegram import Bot
+
+    async with Bot(TEST_TOKEN, base_url=fake.base_url) as bot:
+        message = await bot.send_message(ORGANIZER, "📣 Sending…")
+    return message.message_id
