@@ -58,21 +58,23 @@ def start_of(day: date) -> datetime:
 # Dialect-specific formatting, so every database hands back the same strings.
 def _day(connection: Connection, column: Any) -> ColumnElement[Any]:
     """The UTC calendar day of a timestamp as 'YYYY-MM-DD'."""
-    if connection.dialect.name == "sqlite":
-        # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC: the prefix is the day, and cheap.
-        return func.substr(column, 1, 10)
-    if connection.dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
-    return func.substr(cast(column, String), 1, 10)  # pragma: no cover - other databases
+    return _utc_text(connection, column, 10, "YYYY-MM-DD")
 
 
 def _timestamp(connection: Connection, column: Any) -> ColumnElement[Any]:
     """A UTC timestamp as 'YYYY-MM-DD HH:MM:SS', which Excel and LibreOffice read as a date."""
+    return _utc_text(connection, column, 19, "YYYY-MM-DD HH24:MI:SS")
+
+
+def _utc_text(
+    connection: Connection, column: Any, length: int, postgres_format: str
+) -> ColumnElement[Any]:
     if connection.dialect.name == "sqlite":
-        return func.substr(column, 1, 19)
+        # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC: a prefix is the text, and cheap.
+        return func.substr(column, 1, length)
     if connection.dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24:MI:SS")
-    return func.substr(cast(column, String), 1, 19)  # pragma: no cover - other databases
+        return func.to_char(func.timezone("UTC", column), postgres_format)
+    return func.substr(cast(column, String), 1, length)  # pragma: no cover - other databases
 
 
 def _score(connection: Connection, column: Any) -> ColumnElement[Any]:
