@@ -13,6 +13,7 @@ BENCHMARKS = {
     "flow": "bench.flow_bench",  # letter-flow steps vs a bare PTB handler
     "broadcast": "bench.broadcast_bench",  # sustained broadcast rate vs the flood limit
     "reports": "bench.reports_bench",  # 1,000,000-letter export vs sqlite3, stats time
+    "kit": "bench.kit_bench",  # PDF and phone script cost vs rendering the letter
 }
 
 

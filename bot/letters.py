@@ -44,6 +44,39 @@ class RenderedLetter:
         return round(self.personal_chars / len(self.body), 3) if self.body else 0.0
 
 
+def template_dirs(campaign: Campaign, extra_dirs: Sequence[Path] = ()) -> list[Path]:
+    """Where a campaign's templates are looked up: extra, the campaign's own, then bundled."""
+    search = [*extra_dirs]
+    if campaign.templates_dir and campaign.templates_dir.is_dir():
+        search.append(campaign.templates_dir)
+    search.append(TEMPLATES_DIR)
+    return search
+
+
+def sandbox_environment(search: Sequence[Path]) -> ImmutableSandboxedEnvironment:
+    """Plain-text templates (letters, phone scripts): sandboxed, strict, never autoescaped.
+
+    Supporter text only ever enters as a variable, so it is never compiled as a template.
+    """
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in search]),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["join_and"] = join_and
+    env.filters["sentence"] = sentence
+    env.filters["the"] = with_article
+    return env
+
+
+def with_article(office: str) -> str:
+    """ "President of X" -> "the President of X", leaving "the Mayor" as it is."""
+    return office if office.lower().startswith("the ") else f"the {office}"
+
+
 def letter_seed(*parts: object) -> int:
     """A stable seed (the same across processes, unlike hash())."""
     return zlib.crc32("|".join(map(str, parts)).encode("utf-8"))
@@ -58,21 +91,9 @@ class LetterRenderer:
     """Finds a campaign's variants and renders them; one instance serves all users."""
 
     def __init__(self, campaign: Campaign, extra_dirs: Sequence[Path] = ()) -> None:
-        search = [*extra_dirs]
-        if campaign.templates_dir and campaign.templates_dir.is_dir():
-            search.append(campaign.templates_dir)
-        search.append(TEMPLATES_DIR)
+        search = template_dirs(campaign, extra_dirs)
         self._campaign = campaign
-        self._env = ImmutableSandboxedEnvironment(
-            loader=ChoiceLoader([FileSystemLoader(str(d)) for d in search]),
-            undefined=StrictUndefined,
-            autoescape=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=False,
-        )
-        self._env.filters["join_and"] = join_and
-        self._env.filters["sentence"] = sentence
+        self._env = sandbox_environment(search)
         folder = campaign.templates.letter.strip("/")
         self.variants = sorted(
             name
