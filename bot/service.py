@@ -10,11 +10,11 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from bot import flow
-from bot.campaign import Campaign, Target
+from bot.campaign import Campaign, Demand, Target
 from bot.engagement import REFERRAL_SOURCE, referrer_of
 from bot.letters import LetterRenderer, Signer, letter_seed
 from bot.places import Place
@@ -50,6 +50,16 @@ class LetterView:
     edited: bool
     number: int = 1
     total: int = 1
+
+
+@dataclass(frozen=True)
+class Kit:
+    """What a supporter needs to send one letter: it, who signs it, and what it asks."""
+
+    letter: LetterView
+    signer: Signer
+    demands: tuple[Demand, ...]
+    written: date
 
 
 CancelResult = Literal["edit", "draft", "nothing"]
@@ -338,6 +348,18 @@ class LetterService:
     def letter(self, repo: Repo, person: Person, letter_id: int) -> LetterView | None:
         letter = self._own_letter(repo, person, letter_id)
         return self._numbered(repo, letter) if letter else None
+
+    def delivery_kit(self, repo: Repo, person: Person, letter_id: int) -> Kit | None:
+        """The letter with its signer and demands, for the PDF and the phone script."""
+        letter = self._own_letter(repo, person, letter_id)
+        draft_row = repo.draft(letter.draft_id) if letter and letter.draft_id else None
+        if letter is None or draft_row is None:
+            return None
+        state = flow.Draft.from_dict(draft_row.state)
+        signer = Signer(state.name or "", state.place.label if state.place else "")
+        wanted = letter.demands.split(",") if letter.demands else []
+        demands = tuple(d for d in self.campaign.demands if d.id in wanted)
+        return Kit(self._numbered(repo, letter), signer, demands, letter.created_at.date())
 
     def mark_sent(
         self, repo: Repo, person: Person, letter_id: int

@@ -25,7 +25,7 @@ class DraftAction:
 @dataclass(frozen=True)
 class LetterAction:
     letter_id: int
-    action: str  # "sent", "again", "edit"
+    action: str  # one of LETTER_ACTIONS ("kit_sent": "I sent it" under the kit)
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class MenuAction:
 Callback = DraftAction | LetterAction | MenuAction
 
 DRAFT_ACTIONS = {"t", "ok", "skip"}
-LETTER_ACTIONS = {"sent", "again", "edit"}
+LETTER_ACTIONS = {"sent", "again", "edit", "kit", "kit_sent"}
 MENU_ACTIONS = {
     "letter",
     "demands",

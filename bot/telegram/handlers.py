@@ -6,6 +6,7 @@ callback query is answered exactly once, and stale or tampered buttons get a pol
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -31,7 +32,10 @@ from telegram.ext import (
 
 from bot import flow
 from bot.campaign import Campaign
+from bot.delivery.pdf import letter_pdf
+from bot.delivery.phone import PhoneScriptRenderer, speaking_seconds
 from bot.engagement import EngagementService
+from bot.letters import long_date
 from bot.service import LetterService, LetterView, Outcome, Person
 from bot.store import Store
 from bot.telegram import keyboards
@@ -83,6 +87,7 @@ class Handlers:
         self.service = service
         self.gate = gate
         self.engagement = EngagementService(campaign)
+        self.phone = PhoneScriptRenderer(campaign)
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # New messages only: an edit of an earlier answer must not answer the current question.
@@ -273,13 +278,16 @@ class Handlers:
         self, context: Context, query: CallbackQuery, person: Person, action: LetterAction
     ) -> str | None:
         message = query.message if isinstance(query.message, Message) else None
-        if action.action == "sent":
+        if action.action in ("sent", "kit_sent"):
             letter, changed = await self.store.run(self.service.mark_sent, person, action.letter_id)
             if letter is None:
                 return "This letter is no longer available."
             if not changed:
                 return "Already recorded. Thank you!"
-            await self._update_letter_message(context, message, letter)
+            if action.action == "sent":
+                await self._update_letter_message(context, message, letter)
+            elif message is not None:
+                await _try_edit_markup(message, None)  # the kit's button has done its job
             await self._thank_for_sending(context, person)
             return "Recorded. Thank you for sending it!"
         if action.action == "again":
@@ -288,12 +296,41 @@ class Handlers:
                 return "This letter is no longer available."
             await self.send_letter(context, _chat_id(query), letter, replace=message)
             return "Here is another wording."
+        if action.action == "kit":
+            return await self._send_kit(context, _chat_id(query), person, action.letter_id)
         letter = await self.store.run(self.service.begin_edit, person, action.letter_id)
         if letter is None:
             return "This letter is no longer available."
         as_file = not fits_message(_letter_text(letter))
         text = render("edit_prompt", letter=letter, as_file=as_file)
         await self._send(context, _chat_id(query), text)
+        return None
+
+    async def _send_kit(
+        self, context: Context, chat_id: int, person: Person, letter_id: int
+    ) -> str | None:
+        """A printable PDF of the letter, then the phone script and every way to reach them."""
+        kit = await self.store.run(self.service.delivery_kit, person, letter_id)
+        if kit is None:
+            return "This letter is no longer available."
+        target = kit.letter.target
+        pdf = await asyncio.to_thread(
+            letter_pdf,
+            kit.letter.body,
+            sender_name=kit.signer.name,
+            sender_place=kit.signer.place,
+            recipient_lines=[target.holder, *target.address],
+            date_text=long_date(kit.written),
+            title="Re: " + "; ".join(d.title for d in kit.demands),
+        )
+        await context.bot.send_document(
+            chat_id,
+            InputFile(pdf, filename=_letter_filename(kit.letter, "pdf")),
+            caption=render("kit_caption", letter=kit.letter),
+        )
+        script = self.phone.render(target, kit.demands, kit.signer)
+        text = render("kit", letter=kit.letter, script=script, seconds=speaking_seconds(script))
+        await self._send(context, chat_id, text, keyboards.letter_sent_keyboard(kit.letter))
         return None
 
     async def _thank_for_sending(self, context: Context, person: Person) -> None:
@@ -525,6 +562,6 @@ def _letter_caption(letter: LetterView, brief: bool = False) -> str:
     return _letter_caption(letter, brief=True)
 
 
-def _letter_filename(letter: LetterView) -> str:
+def _letter_filename(letter: LetterView, extension: str = "txt") -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", letter.target.label.lower()).strip("-") or "official"
-    return f"letter-to-{slug}.txt"
+    return f"letter-to-{slug}.{extension}"

@@ -42,7 +42,10 @@ def letter_keyboard(letter: LetterView) -> InlineKeyboardMarkup:
                 _button(again_label, LetterAction(letter.id, "again")),
                 _button("✏️ Edit", LetterAction(letter.id, "edit")),
             ],
-            [_button("↩️ Start over", MenuAction("letter"))],
+            [
+                _button("📦 PDF, phone script", LetterAction(letter.id, "kit")),
+                _button("↩️ Start over", MenuAction("letter")),
+            ],
         ]
     )
 
@@ -85,3 +88,10 @@ def updates_offer_keyboard() -> InlineKeyboardMarkup:
             [_button("No, thanks", MenuAction("offer_no"))],
         ]
     )
+
+
+def letter_sent_keyboard(letter: LetterView) -> InlineKeyboardMarkup | None:
+    """Under the kit: record the send from there too, until it is recorded."""
+    if letter.sent:
+        return None
+    return InlineKeyboardMarkup([[_button("📮 I sent it", LetterAction(letter.id, "kit_sent"))]])
