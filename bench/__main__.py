@@ -14,6 +14,7 @@ BENCHMARKS = {
     "broadcast": "bench.broadcast_bench",  # sustained broadcast rate vs the flood limit
     "reports": "bench.reports_bench",  # 1,000,000-letter export vs sqlite3, stats time
     "kit": "bench.kit_bench",  # PDF and phone script cost vs rendering the letter
+    "officials": "bench.officials_bench",  # ZIP lookups and directory import vs a flow step
 }
 
 

@@ -225,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--campaign", help="campaign file or id (default: CAMPAIGN)")
     export.set_defaults(func=cmd_export)
+    from bot.officials.cli import add_officials_commands
+
+    add_officials_commands(sub)
     return parser
 
 

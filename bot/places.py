@@ -23,7 +23,8 @@ US_STATES: dict[str, str] = {
     "VI": "U.S. Virgin Islands",
 }  # fmt: skip
 _STATE_BY_NAME = {name.casefold(): code for code, name in US_STATES.items()}
-_ZIP = re.compile(r"^(\d{5})(?:[-\s]?\d{4})?$")
+# ASCII digits only: `\d` also matches "٩٠٢١٠", which makes the zipcodes package panic.
+_ZIP = re.compile(r"^([0-9]{5})(?:[-\s]?[0-9]{4})?$")
 MAX_PLACE_LENGTH = 80
 
 
@@ -65,6 +66,8 @@ def state_code(text: str) -> str | None:
 
 @lru_cache(maxsize=50_000)
 def lookup_zip(zip5: str) -> Place | None:
+    if not (len(zip5) == 5 and zip5.isascii() and zip5.isdigit()):
+        return None  # zipcodes raises a BaseException (a Rust panic) on non-ASCII input
     matches = [m for m in _zipcodes().matching(zip5) if m.get("state")]
     if not matches:
         return None

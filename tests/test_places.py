@@ -100,3 +100,9 @@ def test_label_of_partial_places() -> None:
     assert Place(state="CA").label == "CA"
     assert Place(region="Armenia").label == "Armenia"
     assert Place().label == ""
+
+
+@pytest.mark.parametrize("text", ["٩٠٢١٠", "９０２１０", "۹۰۲۱۰-۱۲۳۴"])
+def test_non_ascii_digits_are_not_a_zip(text: str) -> None:
+    # `\d` matched these, and the zipcodes package then panicked with a BaseException.
+    assert parse_place(text) is None

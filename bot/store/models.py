@@ -1,7 +1,7 @@
 """Tables. Uniqueness constraints make double taps and retries harmless by construction."""
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint, text
@@ -133,3 +133,56 @@ class BroadcastDelivery(SQLModel, table=True):
     supporter_id: int = Field(foreign_key="supporter.id", ondelete="CASCADE")
     status: str = Field(default="pending", max_length=12)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class Legislator(SQLModel, table=True):
+    """A member of Congress in their current term (congress-legislators data, replaced whole on
+    each import). `district` is None for senators and 0 for at-large seats and delegates."""
+
+    __table_args__ = (Index("ix_legislator_seat", "state", "chamber", "district"),)
+
+    bioguide_id: str = Field(primary_key=True, max_length=16)
+    first_name: str
+    middle_name: str | None = None
+    last_name: str
+    suffix: str | None = None
+    nickname: str | None = None
+    official_full: str
+    chamber: str = Field(max_length=3)  # "sen" or "rep" (delegates and PR's commissioner: rep)
+    state: str = Field(max_length=2)
+    district: int | None = None
+    senate_class: int | None = None
+    party: str | None = None
+    url: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    office: str | None = None
+    contact_form: str | None = None  # missing for almost every House member
+    term_start: date | None = None
+    term_end: date | None = None  # not in the CSV format
+
+
+class ZipDistrict(SQLModel, table=True):
+    """One candidate district of a ZCTA (zccd.csv): a ZIP may have several, even across states."""
+
+    __tablename__ = "zip_district"
+
+    zcta: str = Field(primary_key=True, max_length=5)
+    state: str = Field(primary_key=True, max_length=2)
+    district: int = Field(primary_key=True)
+
+
+class OfficialsDataset(SQLModel, table=True):
+    """What an officials import loaded, from where, and how fresh it is: one row per dataset."""
+
+    __tablename__ = "officials_dataset"
+
+    name: str = Field(primary_key=True, max_length=16)  # "legislators" or "zccd"
+    source: str  # the file name or URL it came from
+    format: str = Field(max_length=8)  # "json" or "csv"
+    data_date: date | None = None  # the newest date inside the data, when it has any
+    file_date: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    rows: int = 0
+    skipped: int = 0
+    sha256: str = Field(max_length=64)
+    imported_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

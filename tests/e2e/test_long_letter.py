@@ -66,7 +66,13 @@ async def test_emoji_story_letter_arrives_as_a_document(
     assert "Letter 1 of 1 · to The President (Donald J. Trump)" in message.caption
     assert "in the attached file" in message.caption
     labels = [label for label, _ in message.buttons]
-    assert labels == ["📮 I sent it", "🔄 Another wording", "✏️ Edit", "↩️ Start over"]
+    assert labels == [
+        "📮 I sent it",
+        "🔄 Another wording",
+        "✏️ Edit",
+        "📦 PDF, phone script",
+        "↩️ Start over",
+    ]
     assert len(fake.calls_to("sendDocument")) == 1
 
     # "I sent it" works on the document message, once.
