@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from bot.campaign import Campaign
+from bot.campaign import Campaign, LookupTarget, Target
 from bot.places import MAX_PLACE_LENGTH, Place, parse_place
 
 MAX_NAME_LENGTH = 80
@@ -24,10 +24,24 @@ class Step(StrEnum):
     DEMANDS = "demands"
     NAME = "name"
     PLACE = "place"
+    DISTRICT = "district"
     STORY = "story"
 
 
-STEP_ORDER = (Step.TARGETS, Step.DEMANDS, Step.NAME, Step.PLACE, Step.STORY)
+STEP_ORDER = (Step.TARGETS, Step.DEMANDS, Step.NAME, Step.PLACE, Step.DISTRICT, Step.STORY)
+
+
+@dataclass(frozen=True)
+class District:
+    """A congressional district a ZIP may be in, with how its member reads on a button."""
+
+    state: str
+    number: int  # 0: at-large, or a delegate's seat
+    label: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.state}-{self.number}"
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,8 @@ class Skip:
 @dataclass(frozen=True)
 class Reply:
     text: str
+    # For a ZIP, the districts the officials directory found for it (the flow cannot look).
+    districts: tuple[District, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,8 @@ class Profile:
     display_name: str | None = None
     signing_name: str | None = None
     place: Place | None = None
+    districts: tuple[District, ...] = ()
+    congress: bool = True  # False: no officials directory, so no letters to Congress
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,11 @@ class Draft:
     suggested_name: str | None = None
     place: Place | None = None
     story: str | None = None
+    districts: tuple[District, ...] = ()
+    district: District | None = None
+    # The targets this supporter can choose from: the campaign's, less Congress when the bot
+    # has no officials directory loaded.
+    offered: tuple[str, ...] = ()
     answered: frozenset[Step] = field(default_factory=frozenset)
     prefilled: frozenset[Step] = field(default_factory=frozenset)
 
@@ -119,6 +142,9 @@ class Draft:
             "suggested_name": self.suggested_name,
             "place": asdict(self.place) if self.place else None,
             "story": self.story,
+            "districts": [asdict(d) for d in self.districts],
+            "district": asdict(self.district) if self.district else None,
+            "offered": list(self.offered),
             "answered": sorted(self.answered),
             "prefilled": sorted(self.prefilled),
         }
@@ -133,6 +159,9 @@ class Draft:
             suggested_name=data.get("suggested_name"),
             place=Place(**place) if place else None,
             story=data.get("story"),
+            districts=tuple(District(**d) for d in data.get("districts", ())),
+            district=District(**data["district"]) if data.get("district") else None,
+            offered=tuple(data.get("offered", ())),
             answered=frozenset(Step(s) for s in data.get("answered", ())),
             prefilled=frozenset(Step(s) for s in data.get("prefilled", ())),
         )
@@ -141,7 +170,7 @@ class Draft:
 def begin(campaign: Campaign, profile: Profile) -> Draft:
     """A new draft with every target and demand preselected and known answers filled in."""
     answered: set[Step] = set()
-    targets = tuple(t.id for t in campaign.targets)
+    targets = tuple(t.id for t in _offerable(campaign, profile.congress))
     if len(targets) == 1:
         answered.add(Step.TARGETS)
     draft = Draft(
@@ -150,6 +179,9 @@ def begin(campaign: Campaign, profile: Profile) -> Draft:
         name=profile.signing_name,
         suggested_name=clean_line(profile.display_name or "")[:MAX_NAME_LENGTH] or None,
         place=profile.place,
+        districts=profile.districts,
+        district=profile.districts[0] if len(profile.districts) == 1 else None,
+        offered=targets,
     )
     if profile.signing_name:
         answered.add(Step.NAME)
@@ -159,10 +191,22 @@ def begin(campaign: Campaign, profile: Profile) -> Draft:
     return replace(draft, prefilled=draft.answered)
 
 
+def _offerable(campaign: Campaign, congress: bool) -> list[Target | LookupTarget]:
+    return campaign.all_targets if congress else list(campaign.targets)
+
+
+def _offered(campaign: Campaign, draft: Draft) -> list[Target | LookupTarget]:
+    if not draft.offered:  # a draft saved before targets were offered selectively
+        return list(campaign.targets)
+    return [t for t in campaign.all_targets if t.id in draft.offered]
+
+
 def _applicable(campaign: Campaign, draft: Draft) -> list[Step]:
     steps = list(STEP_ORDER)
-    if len(campaign.targets) == 1:
+    if len(_offered(campaign, draft)) == 1:
         steps.remove(Step.TARGETS)
+    if not (wants_representative(campaign, draft) and len(draft.districts) > 1):
+        steps.remove(Step.DISTRICT)
     if len(campaign.demands_for(list(draft.targets))) <= 1:
         steps.remove(Step.DEMANDS)
     return steps
@@ -177,6 +221,11 @@ def _settle(campaign: Campaign, draft: Draft) -> Draft:
         demands = tuple(routed)
         answered.add(Step.DEMANDS)
     return replace(draft, demands=demands, answered=frozenset(answered))
+
+
+def wants_representative(campaign: Campaign, draft: Draft) -> bool:
+    """Is a letter to the supporter's own House member among the chosen targets?"""
+    return any(t.lookup == "representative" for t in campaign.lookups if t.id in draft.targets)
 
 
 def current_step(campaign: Campaign, draft: Draft) -> Step | None:
@@ -195,7 +244,9 @@ def next_prompt(campaign: Campaign, draft: Draft) -> Prompt | None:
     asked = [s for s in _applicable(campaign, draft) if s not in draft.prefilled]
     number, total = asked.index(step) + 1, len(asked)
     if step is Step.TARGETS:
-        choices = tuple(Choice(t.id, t.label, t.id in draft.targets) for t in campaign.targets)
+        choices = tuple(
+            Choice(t.id, t.label, t.id in draft.targets) for t in _offered(campaign, draft)
+        )
         return Prompt(step, choices, multi=True, number=number, total=total)
     if step is Step.DEMANDS:
         routed = campaign.demands_for(list(draft.targets))
@@ -210,6 +261,9 @@ def next_prompt(campaign: Campaign, draft: Draft) -> Prompt | None:
             number=number,
             total=total,
         )
+    if step is Step.DISTRICT:
+        choices = tuple(Choice(d.id, d.label) for d in draft.districts)
+        return Prompt(step, choices, skippable=True, number=number, total=total)
     if step is Step.PLACE:
         return Prompt(
             step,
@@ -238,6 +292,8 @@ def apply(campaign: Campaign, draft: Draft, answer: Answer) -> Draft:
         raise InvalidAnswer("not_text" if prompt.accepts_text else "use_buttons")
     if prompt.multi:
         return _apply_multi(campaign, draft, prompt, answer)
+    if prompt.step is Step.DISTRICT:
+        return _apply_district(campaign, draft, answer)
     if isinstance(answer, Toggle):
         raise InvalidAnswer("stale")
     if isinstance(answer, Skip):
@@ -331,7 +387,30 @@ def _apply_place(campaign: Campaign, draft: Draft, answer: Answer) -> Draft:
     place = parse_place(text)
     if place is None:
         raise InvalidAnswer("place_unknown", text=text)
-    return _answered(campaign, draft, Step.PLACE, place=place)
+    districts = answer.districts if isinstance(answer, Reply) else ()
+    return _answered(
+        campaign,
+        draft,
+        Step.PLACE,
+        place=place,
+        districts=districts,
+        district=districts[0] if len(districts) == 1 else None,
+    )
+
+
+def _apply_district(campaign: Campaign, draft: Draft, answer: Answer) -> Draft:
+    """One of the ZIP's districts, or Skip: then no letter to a House member."""
+    if isinstance(answer, Skip):
+        return _answered(campaign, draft, Step.DISTRICT, district=None)
+    if not isinstance(answer, Toggle):
+        raise InvalidAnswer("use_buttons")
+    chosen = next((d for d in draft.districts if d.id == answer.choice_id), None)
+    if chosen is None:
+        raise InvalidAnswer("stale")
+    place = draft.place
+    if place is not None and place.state != chosen.state:  # a ZIP that spans states
+        place = replace(place, state=chosen.state, city=None)
+    return _answered(campaign, draft, Step.DISTRICT, district=chosen, place=place)
 
 
 def _apply_story(campaign: Campaign, draft: Draft, answer: Answer) -> Draft:

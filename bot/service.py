@@ -17,6 +17,8 @@ from bot import flow
 from bot.campaign import Campaign, Demand, Target
 from bot.engagement import REFERRAL_SOURCE, referrer_of
 from bot.letters import LetterRenderer, Signer, letter_seed
+from bot.officials.lookup import member, parse_zip, representative, resolve_zip, senators
+from bot.officials.targets import directory_date, member_target
 from bot.places import Place
 from bot.store import Conversation, Letter, Repo, Supporter
 from bot.store import Draft as DraftRow
@@ -75,6 +77,8 @@ class Outcome:
     revision: int = 0
     letters: tuple[LetterView, ...] = ()
     error: flow.InvalidAnswer | None = None
+    # Chosen recipients who got no letter, with why: ("Your representative", "no_district").
+    unreached: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,9 @@ class LetterService:
         supporter = self._supporter(repo, person)
         supporter.editing_letter_id = None
         repo.touch(supporter)
-        state = flow.begin(self.campaign, _profile(supporter, person))
+        congress = bool(self.campaign.lookups) and directory_date(repo) is not None
+        districts = self._districts(repo, supporter.zip) if congress and supporter.zip else ()
+        state = flow.begin(self.campaign, _profile(supporter, person, districts, congress))
         row = repo.open_draft(_id(supporter), self.campaign.id, state.to_dict())
         conversation = Conversation(_id(supporter), None, None, _id(row), row.revision, row.state)
         return self._progress(repo, conversation, state)
@@ -180,6 +186,8 @@ class LetterService:
         ):
             return self._prompt_outcome("stale", conversation)
         state = flow.Draft.from_dict(conversation.state)
+        if isinstance(answer, flow.Reply) and self._asks_place(state):
+            answer = flow.Reply(answer.text, self._districts(repo, answer.text))
         try:
             state = flow.apply(self.campaign, state, answer)
         except flow.InvalidAnswer as error:
@@ -246,15 +254,18 @@ class LetterService:
             return Outcome("no_draft")
         _remember(supporter, state)
         repo.touch(supporter)
+        targets, unreached = self._targets(repo, state)
         letters = [
-            self._write_letter(repo, supporter, draft_id, state, t) for t in self._targets(state)
+            self._write_letter(repo, supporter, draft_id, state, routing, target)
+            for routing, target in targets
         ]
         return Outcome(
             "letters",
             draft=state,
             draft_id=draft_id,
             revision=moved.revision,
-            letters=self._views(letters),
+            letters=self._views(repo, letters),
+            unreached=tuple(unreached),
         )
 
     def _prompt_outcome(
@@ -277,14 +288,68 @@ class LetterService:
             error=error,
         )
 
-    # Letters
-    def _targets(self, state: flow.Draft) -> list[Target]:
-        return [t for t in self.campaign.targets if t.id in state.targets]
+    # Members of Congress
+    def _asks_place(self, state: flow.Draft) -> bool:
+        return bool(self.campaign.lookups) and flow.current_step(self.campaign, state) is (
+            flow.Step.PLACE
+        )
 
+    def _districts(self, repo: Repo, text: str) -> tuple[flow.District, ...]:
+        """The districts the officials directory has for a ZIP (none for anything else)."""
+        if parse_zip(text) is None:
+            return ()
+        resolution = resolve_zip(repo, text)
+        return tuple(flow.District(c.state, c.district, c.label) for c in resolution.candidates)
+
+    def _targets(
+        self, repo: Repo, state: flow.Draft
+    ) -> tuple[list[tuple[str, Target]], list[tuple[str, str]]]:
+        """(routing id, target) for every letter to write, and the chosen recipients nobody
+        could be found for. A lookup target becomes the supporter's own members."""
+        targets = [(t.id, t) for t in self.campaign.targets if t.id in state.targets]
+        unreached: list[tuple[str, str]] = []
+        checked = directory_date(repo) or date.today()
+        for lookup in self.campaign.lookups:
+            if lookup.id not in state.targets:
+                continue
+            place = state.place
+            if place is None or place.state is None:
+                unreached.append((lookup.label, "not_in_us"))
+                continue
+            if lookup.lookup == "senators":
+                members = senators(repo, place.state)
+            elif state.district is None:
+                unreached.append((lookup.label, "no_district"))
+                continue
+            else:
+                found = representative(repo, state.district.state, state.district.number)
+                members = [found] if found else []
+            if not members:
+                unreached.append((lookup.label, "no_member"))
+            targets.extend((lookup.id, member_target(m, lookup.id, checked)) for m in members)
+        return targets, unreached
+
+    def _target(self, repo: Repo, target_id: str) -> Target:
+        """A letter's recipient: a campaign office, or a member by bioguide id."""
+        target = self.campaign.target(target_id)
+        if target is not None:
+            return target
+        found = member(repo, target_id.upper())
+        if found is None:
+            raise LookupError(f"target {target_id!r} is neither in the campaign nor in Congress")
+        return member_target(found, "congress", directory_date(repo) or date.today())
+
+    # Letters
     def _write_letter(
-        self, repo: Repo, supporter: Supporter, draft_id: int, state: flow.Draft, target: Target
+        self,
+        repo: Repo,
+        supporter: Supporter,
+        draft_id: int,
+        state: flow.Draft,
+        routing: str,
+        target: Target,
     ) -> Letter:
-        demands = self.campaign.demands_for([target.id], chosen=list(state.demands))
+        demands = self.campaign.demands_for([routing], chosen=list(state.demands))
         letter = Letter(
             campaign_id=self.campaign.id,
             supporter_id=supporter.id,
@@ -293,13 +358,10 @@ class LetterService:
             demands=",".join(d.id for d in demands),
             variant="",
         )
-        self._render_into(letter, state, wording=0)
+        self._render_into(target, letter, state, wording=0)
         return repo.add_letter(letter)
 
-    def _render_into(self, letter: Letter, state: flow.Draft, wording: int) -> None:
-        target = self.campaign.target(letter.target_id)
-        if target is None:
-            raise LookupError(f"target {letter.target_id!r} is no longer in the campaign")
+    def _render_into(self, target: Target, letter: Letter, state: flow.Draft, wording: int) -> None:
         demand_ids = letter.demands.split(",") if letter.demands else []
         demands = [d for d in self.campaign.demands if d.id in demand_ids]
         seed = letter_seed(self.campaign.id, letter.draft_id, letter.target_id) + wording
@@ -314,18 +376,16 @@ class LetterService:
         letter.wording = wording
         letter.edited = False
 
-    def _views(self, letters: Sequence[Letter]) -> tuple[LetterView, ...]:
+    def _views(self, repo: Repo, letters: Sequence[Letter]) -> tuple[LetterView, ...]:
         return tuple(
-            self._view(letter, number=i + 1, total=len(letters)) for i, letter in enumerate(letters)
+            self._view(repo, letter, number=i + 1, total=len(letters))
+            for i, letter in enumerate(letters)
         )
 
-    def _view(self, letter: Letter, number: int = 1, total: int = 1) -> LetterView:
-        target = self.campaign.target(letter.target_id)
-        if target is None:
-            raise LookupError(f"target {letter.target_id!r} is no longer in the campaign")
+    def _view(self, repo: Repo, letter: Letter, number: int = 1, total: int = 1) -> LetterView:
         return LetterView(
             id=_id(letter),
-            target=target,
+            target=self._target(repo, letter.target_id),
             body=letter.body,
             score=letter.score,
             sent=letter.sent_at is not None,
@@ -343,7 +403,7 @@ class LetterService:
     def _numbered(self, repo: Repo, letter: Letter) -> LetterView:
         siblings = repo.letters_of_draft(letter.draft_id) if letter.draft_id else [letter]
         number = next((i for i, s in enumerate(siblings) if s.id == letter.id), 0)
-        return self._view(letter, number + 1, len(siblings))
+        return self._view(repo, letter, number + 1, len(siblings))
 
     def letter(self, repo: Repo, person: Person, letter_id: int) -> LetterView | None:
         letter = self._own_letter(repo, person, letter_id)
@@ -378,7 +438,9 @@ class LetterService:
         if letter is None or draft_row is None:
             return None
         state = flow.Draft.from_dict(draft_row.state)
-        self._render_into(letter, state, wording=letter.wording + 1)
+        self._render_into(
+            self._target(repo, letter.target_id), letter, state, wording=letter.wording + 1
+        )
         repo.save_letter(letter)
         return self._numbered(repo, letter)
 
@@ -430,7 +492,12 @@ def _display_name(person: Person) -> str | None:
     return name[: flow.MAX_NAME_LENGTH] or None
 
 
-def _profile(supporter: Supporter, person: Person) -> flow.Profile:
+def _profile(
+    supporter: Supporter,
+    person: Person,
+    districts: tuple[flow.District, ...] = (),
+    congress: bool = True,
+) -> flow.Profile:
     place = None
     if supporter.state or supporter.region:
         place = Place(
@@ -440,6 +507,8 @@ def _profile(supporter: Supporter, person: Person) -> flow.Profile:
         display_name=supporter.display_name or person.display_name,
         signing_name=supporter.signing_name,
         place=place,
+        districts=districts,
+        congress=congress,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,16 @@ from bot.cli import main
 from tests.support import LIBRARY_CAMPAIGN
 
 TOKEN = "123456:abcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.fixture(autouse=True)
+def keep_logging() -> Iterator[None]:
+    """`run` installs its log handler on stderr, which capsys closes after the test."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)

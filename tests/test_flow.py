@@ -78,7 +78,7 @@ def test_new_supporter_reaches_a_ready_draft_in_at_most_six_answers(campaign: Ca
     ]
     assert [(p.number, p.total) for p in prompts] == [(i, 5) for i in range(1, 6)]
     assert flow.is_ready(campaign, ready)
-    assert ready.targets == ("president", "secstate")
+    assert ready.targets == ("president", "secstate", "senators", "representative")
     assert ready.demands == ("sanctions", "aid", "corridor")
     assert ready.name == "Ani"
     assert ready.place == Place(city="Glendale", state="CA")
@@ -92,8 +92,53 @@ def test_new_draft_preselects_everything(campaign: Campaign) -> None:
     assert prompt.step is Step.TARGETS
     assert prompt.multi
     assert not prompt.accepts_text
-    assert [(c.id, c.selected) for c in prompt.choices] == [("president", True), ("secstate", True)]
-    assert [c.label for c in prompt.choices] == ["The President", "The Secretary of State"]
+    assert [(c.id, c.selected) for c in prompt.choices] == [
+        ("president", True),
+        ("secstate", True),
+        ("senators", True),
+        ("representative", True),
+    ]
+    assert [c.label for c in prompt.choices] == [
+        "The President",
+        "The Secretary of State",
+        "Your two senators",
+        "Your representative",
+    ]
+
+
+def test_without_an_officials_directory_congress_is_not_offered(campaign: Campaign) -> None:
+    draft = flow.begin(campaign, Profile(congress=False))
+    prompt = flow.next_prompt(campaign, draft)
+    assert [c.id for c in prompt.choices] == ["president", "secstate"]
+
+
+def test_a_split_zip_asks_which_district_and_spanning_states_pick_the_state(
+    campaign: Campaign,
+) -> None:
+    draft = advance_to(campaign, flow.begin(campaign, Profile(display_name="Ani")), Step.PLACE)
+    districts = (
+        flow.District("AL", 3, "Rep. Mike Rogers (R, AL-3)"),
+        flow.District("GA", 14, "Rep. Someone (R, GA-14)"),
+    )
+    draft = flow.apply(campaign, draft, Reply("30165", districts))
+    prompt = flow.next_prompt(campaign, draft)
+    assert prompt.step is Step.DISTRICT and prompt.skippable
+    assert [c.label for c in prompt.choices] == [d.label for d in districts]
+    assert invalid(campaign, draft, Toggle("CA-12")).reason == "stale"
+    chosen = flow.apply(campaign, draft, Toggle("AL-3"))
+    assert chosen.district == districts[0] and chosen.place.state == "AL"
+    assert flow.current_step(campaign, chosen) is Step.STORY
+    skipped = flow.apply(campaign, draft, Skip())
+    assert skipped.district is None
+    assert flow.Draft.from_dict(chosen.to_dict()) == chosen
+
+
+def test_one_district_needs_no_question(campaign: Campaign) -> None:
+    draft = advance_to(campaign, flow.begin(campaign, Profile(display_name="Ani")), Step.PLACE)
+    only = (flow.District("WA", 7, "Rep. Pramila Jayapal (D, WA-7)"),)
+    draft = flow.apply(campaign, draft, Reply("98102", only))
+    assert draft.district == only[0]
+    assert flow.current_step(campaign, draft) is Step.STORY
 
 
 def test_name_prompt_suggests_the_cleaned_display_name(campaign: Campaign) -> None:
@@ -132,7 +177,7 @@ def test_place_and_story_can_be_skipped(campaign: Campaign) -> None:
 
 
 def test_toggling_targets(campaign: Campaign) -> None:
-    draft = flow.begin(campaign, Profile())
+    draft = flow.begin(campaign, Profile(congress=False))
     draft = flow.apply(campaign, draft, Toggle("president"))
     assert draft.targets == ("secstate",)
     prompt = flow.next_prompt(campaign, draft)

@@ -74,6 +74,16 @@ class Target(_Strict):
     checked_source: Text | None = None
 
 
+class LookupTarget(_Strict):
+    """Each supporter's own members of Congress, found from their ZIP in the officials
+    directory: their names, salutations and channels come from there, not from this file."""
+
+    id: Slug
+    label: Text
+    lookup: Literal["senators", "representative"]
+    demands: list[Slug] = Field(min_length=1)
+
+
 class Templates(_Strict):
     """Template directories, relative to the campaign's own `templates/` or the bundled ones."""
 
@@ -90,9 +100,10 @@ class Campaign(_Strict):
     templates: Templates = Templates()
     demands: list[Demand] = Field(min_length=1)
     targets: list[Target] = Field(min_length=1)
+    lookups: list[LookupTarget] = Field(default_factory=list)
     path: Path | None = Field(default=None, exclude=True)
 
-    @field_validator("demands", "targets")
+    @field_validator("demands", "targets", "lookups")
     @classmethod
     def _unique_ids(cls, items: list[Any]) -> list[Any]:
         seen: set[str] = set()
@@ -110,6 +121,26 @@ class Campaign(_Strict):
     @model_validator(mode="after")
     def _routes_name_known_demands(self) -> Campaign:
         known = {d.id for d in self.demands}
+        taken = {t.id for t in self.targets}
+        for index, lookup in enumerate(self.lookups):
+            if lookup.id in taken:
+                raise PydanticCustomError(
+                    "duplicate_id",
+                    "id {id} is already a target's",
+                    {"id": repr(lookup.id), "at": ("lookups", index, "id")},
+                )
+            unknown = [d for d in lookup.demands if d not in known]
+            if unknown:
+                raise PydanticCustomError(
+                    "unknown_demand",
+                    "lookup {target} lists unknown demands {unknown}; known: {known}",
+                    {
+                        "target": repr(lookup.id),
+                        "unknown": str(unknown),
+                        "known": str(sorted(known)),
+                        "at": ("lookups", index, "demands"),
+                    },
+                )
         for index, target in enumerate(self.targets):
             unknown = [d for d in target.demands if d not in known]
             if unknown:
@@ -131,9 +162,17 @@ class Campaign(_Strict):
     def target(self, target_id: str) -> Target | None:
         return next((t for t in self.targets if t.id == target_id), None)
 
+    def lookup(self, lookup_id: str) -> LookupTarget | None:
+        return next((t for t in self.lookups if t.id == lookup_id), None)
+
+    @property
+    def all_targets(self) -> list[Target | LookupTarget]:
+        """What a supporter chooses from: the fixed offices, then their own members."""
+        return [*self.targets, *self.lookups]
+
     def demands_for(self, target_ids: list[str], chosen: list[str] | None = None) -> list[Demand]:
         """Demands routed to any of the targets, in campaign order, optionally only `chosen`."""
-        routed = {d for t in self.targets if t.id in target_ids for d in t.demands}
+        routed = {d for t in self.all_targets if t.id in target_ids for d in t.demands}
         return [d for d in self.demands if d.id in routed and (chosen is None or d.id in chosen)]
 
     @property

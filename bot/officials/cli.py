@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.officials.importers import (
@@ -32,7 +32,7 @@ _SHOWN_PROBLEMS = 20
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
-def add_officials_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_officials_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add `officials import|status|update` to a `campaign-bot` subparsers object."""
     officials = subparsers.add_parser(
         "officials",

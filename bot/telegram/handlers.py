@@ -396,6 +396,8 @@ class Handlers:
                 )
             for letter in outcome.letters:
                 await self.send_letter(context, chat_id, letter)
+            if outcome.unreached:
+                await self._send(context, chat_id, render("unreached", unreached=outcome.unreached))
         elif outcome.kind == "edited":
             for letter in outcome.letters:
                 await self.send_letter(context, chat_id, letter)

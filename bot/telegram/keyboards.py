@@ -24,6 +24,9 @@ def prompt_keyboard(prompt: Prompt, draft_id: int, revision: int) -> InlineKeybo
             action = DraftAction(draft_id, revision, "t", choice.id)
             rows.append([_button(f"{mark} {choice.label}", action)])
         rows.append([_button("Continue ➡️", DraftAction(draft_id, revision, "ok"))])
+    elif prompt.choices:  # pick one: the answer is the tap itself
+        for choice in prompt.choices:
+            rows.append([_button(choice.label, DraftAction(draft_id, revision, "t", choice.id))])
     if prompt.step is Step.NAME and prompt.default:
         rows.append([_button(f"✍️ Sign as {prompt.default}", DraftAction(draft_id, revision, "ok"))])
     if prompt.skippable:
