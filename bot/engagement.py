@@ -27,6 +27,8 @@ class Impact:
     invited: int
     campaign_supporters: int
     campaign_sent: int
+    place: str | None = None  # "Glendale, CA", as letters are signed
+    district: str | None = None  # "CA-30", once known
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,13 @@ class EngagementService:
             invited=repo.invited_count(supporter.id),
             campaign_supporters=supporters,
             campaign_sent=campaign_sent,
+            place=", ".join(p for p in (supporter.city, supporter.state or supporter.region) if p)
+            or None,
+            district=(
+                f"{supporter.state}-{supporter.district}"
+                if supporter.state and supporter.district is not None
+                else None
+            ),
         )
 
     def set_updates(self, repo: Repo, telegram_id: int, on: bool) -> bool:

@@ -114,6 +114,7 @@ class Profile:
     signing_name: str | None = None
     place: Place | None = None
     districts: tuple[District, ...] = ()
+    district_id: str | None = None  # the district picked last time ("CA-28"), if any
     congress: bool = True  # False: no officials directory, so no letters to Congress
 
 
@@ -180,15 +181,24 @@ def begin(campaign: Campaign, profile: Profile) -> Draft:
         suggested_name=clean_line(profile.display_name or "")[:MAX_NAME_LENGTH] or None,
         place=profile.place,
         districts=profile.districts,
-        district=profile.districts[0] if len(profile.districts) == 1 else None,
+        district=_known_district(profile),
         offered=targets,
     )
     if profile.signing_name:
         answered.add(Step.NAME)
     if profile.place:
         answered.add(Step.PLACE)
+    if draft.district is not None:
+        answered.add(Step.DISTRICT)
     draft = _settle(campaign, replace(draft, answered=frozenset(answered)))
     return replace(draft, prefilled=draft.answered)
+
+
+def _known_district(profile: Profile) -> District | None:
+    """The one district of the ZIP on file, or the one picked last time."""
+    if len(profile.districts) == 1:
+        return profile.districts[0]
+    return next((d for d in profile.districts if d.id == profile.district_id), None)
 
 
 def _offerable(campaign: Campaign, congress: bool) -> list[Target | LookupTarget]:

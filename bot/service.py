@@ -134,6 +134,16 @@ class LetterService:
             )
         return supporter
 
+    def forget_place(self, repo: Repo, person: Person) -> bool:
+        """Drop where the supporter lives (ZIP, district), so the next letter asks again."""
+        supporter = repo.supporter(person.telegram_id)
+        if supporter is None:
+            return False
+        for name in ("city", "state", "zip", "region", "district"):
+            setattr(supporter, name, None)
+        repo.touch(supporter)
+        return True
+
     def forget(self, repo: Repo, person: Person) -> bool:
         supporter = repo.supporter(person.telegram_id)
         if supporter is None:
@@ -508,6 +518,9 @@ def _profile(
         signing_name=supporter.signing_name,
         place=place,
         districts=districts,
+        district_id=(
+            f"{supporter.state}-{supporter.district}" if supporter.district is not None else None
+        ),
         congress=congress,
     )
 
@@ -521,6 +534,7 @@ def _remember(supporter: Supporter, state: flow.Draft) -> None:
         supporter.state = state.place.state
         supporter.zip = state.place.zip
         supporter.region = state.place.region
+        supporter.district = state.district.number if state.district else None
 
 
 def _id(row: Supporter | Letter | DraftRow | None) -> int:

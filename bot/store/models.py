@@ -25,6 +25,7 @@ class Supporter(SQLModel, table=True):
     city: str | None = None
     state: str | None = Field(default=None, max_length=2, index=True)
     zip: str | None = Field(default=None, max_length=5)
+    district: int | None = None  # congressional district in `state` (0: at-large), once known
     region: str | None = None
     language: str | None = Field(default=None, max_length=16)
     source: str | None = Field(default=None, max_length=64, index=True)

@@ -47,6 +47,7 @@ MENU_ACTIONS = {
     "updates_off",
     "offer_yes",
     "offer_no",
+    "place_reset",
 }
 
 

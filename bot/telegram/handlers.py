@@ -193,7 +193,7 @@ class Handlers:
         if impact is None:
             return
         text = render("me", impact=impact, link=_invite_link(context, impact.invite_code))
-        markup = keyboards.me_keyboard(impact.opted_in)
+        markup = keyboards.me_keyboard(impact.opted_in, has_place=impact.place is not None)
         if query is not None:
             await self._edit_or_send(context, query, text, markup)
         else:
@@ -367,6 +367,9 @@ class Handlers:
                 await self._send_me(context, chat_id, query)  # the toggle lives on /me: redraw it
             else:
                 await self._edit_or_send(context, query, render("updates", on=on))
+        elif action.action == "place_reset":
+            await self.store.run(self.service.forget_place, person)
+            await self._edit_or_send(context, query, render("place_reset"))
         elif action.action == "forget_yes":
             deleted = await self.store.run(self.service.forget, person)
             await self._edit_or_send(context, query, render("forgotten", deleted=deleted))

@@ -75,13 +75,17 @@ def forget_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-def me_keyboard(opted_in: bool) -> InlineKeyboardMarkup:
+def me_keyboard(opted_in: bool, has_place: bool = False) -> InlineKeyboardMarkup:
     toggle = (
         _button("🔕 Stop updates", MenuAction("updates_off"))
         if opted_in
         else _button("🔔 Get updates", MenuAction("updates_on"))
     )
-    return InlineKeyboardMarkup([[toggle], [_button("✍️ Write a letter", MenuAction("letter"))]])
+    rows = [[toggle]]
+    if has_place:
+        rows.append([_button("📍 Change where I live", MenuAction("place_reset"))])
+    rows.append([_button("✍️ Write a letter", MenuAction("letter"))])
+    return InlineKeyboardMarkup(rows)
 
 
 def updates_offer_keyboard() -> InlineKeyboardMarkup:

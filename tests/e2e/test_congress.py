@@ -90,7 +90,21 @@ async def test_split_zip_asks_the_supporter_to_pick_their_member(
     assert salutations(congress_bot, ani.id)["j000010"] == "Dear Representative Jarvis,"
     assert {"h000008", "i000009"} <= set(salutations(congress_bot, ani.id))
     # The next letter needs no ZIP and no district question: both are on the profile.
-    assert supporter_row(congress_bot, ani.id).zip == "85215"
+    row = supporter_row(congress_bot, ani.id)
+    assert (row.zip, row.state, row.district) == ("85215", "AZ", 5)
+    again = await drive_to_letters(ani, start="Start over", letters=5)
+    assert "place" not in again.steps and "district" not in again.steps
+    assert salutations(congress_bot, ani.id)["j000010"] == "Dear Representative Jarvis,"
+
+    # /me shows it and can forget it: the next letter asks again.
+    me = await ani.say("/me")
+    assert "(district AZ-5)" in me.content
+    await ani.tap("Change where I live", me)
+    assert supporter_row(congress_bot, ani.id).district is None
+    await ani.tap("Write a letter")
+    for label in ("Continue", "Continue"):
+        await ani.tap(label)
+    assert step_of(latest(ani)) == "place"
     await assert_clean(congress_bot, caplog)
 
 
