@@ -121,3 +121,42 @@ async def test_outside_the_us_gets_executive_letters_and_a_clear_note(
     assert "Congress letters need a US ZIP code or state" in notes[0]
     assert set(salutations(congress_bot, ani.id)) == {"president", "secstate"}
     await assert_clean(congress_bot, caplog)
+
+
+async def test_real_data_split_zip_reaches_real_members(
+    fake: FakeTelegram, database_url: str, make_supporter, caplog
+) -> None:
+    """On the real congress-legislators and zccd files (skipped when ../shared is absent)."""
+    from tests.officials.conftest import real_file
+
+    store = Store.from_url(database_url)
+    import_files(store, [real_file("legislators-current.json"), real_file("zccd.csv")])
+    store.close()
+    bot = await start_bot(fake, database_url, load_campaign(find_campaign(None)))
+    try:
+        ani = make_supporter()
+        await ani.say("/start")
+        await ani.tap("Write a letter")
+        await ani.tap("The President")  # unselect the executive offices: Congress only
+        await ani.tap("The Secretary of State")
+        for label in ("Continue", "Continue", "Sign as"):
+            await ani.tap(label)
+        prompt = await ani.say("98101")  # Seattle: split between WA-7 and WA-9
+        labels = [label for label, _ in prompt.buttons]
+        assert any("Jayapal" in label for label in labels)
+        assert any("Smith" in label for label in labels)
+        await ani.tap("Jayapal", prompt)
+        await ani.say("My family came from Artsakh.")
+        await fake.wait_for(lambda f: len(ani.letters()) == 3)
+        assert sorted(salutations(bot, ani.id).values()) == [
+            "Dear Representative Jayapal,",
+            "Dear Senator Cantwell,",
+            "Dear Senator Murray,",
+        ]
+        jayapal = next(m for m in ani.letters() if "Jayapal" in m.content)
+        await ani.tap("PDF, phone script", jayapal)
+        await fake.wait_for(lambda f: "Or call" in latest(ani).content)
+        assert "📞 Washington office: 202-" in latest(ani).content
+        await assert_clean(bot, caplog)
+    finally:
+        await stop_bot(bot)
