@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -30,6 +31,7 @@ from bot.store.models import utcnow
 LIKELY_SPLIT_LENGTH = 3500
 SPLIT_TAIL_WINDOW = timedelta(seconds=10)
 MAX_LETTER_LENGTH = 4000
+DIRECTORY_RECHECK_SECONDS = 60.0
 _SOURCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -95,6 +97,8 @@ class LetterService:
 
     def __post_init__(self) -> None:
         self.renderer = LetterRenderer(self.campaign)
+        self._directory: date | None = None
+        self._directory_checked_at = -DIRECTORY_RECHECK_SECONDS
 
     # Supporters
     def welcome(self, repo: Repo, person: Person, source: str | None = None) -> Welcome:
@@ -156,7 +160,7 @@ class LetterService:
         supporter = self._supporter(repo, person)
         supporter.editing_letter_id = None
         repo.touch(supporter)
-        congress = bool(self.campaign.lookups) and directory_date(repo) is not None
+        congress = bool(self.campaign.lookups) and self._directory_date(repo) is not None
         districts = self._districts(repo, supporter.zip) if congress and supporter.zip else ()
         state = flow.begin(self.campaign, _profile(supporter, person, districts, congress))
         row = repo.open_draft(_id(supporter), self.campaign.id, state.to_dict())
@@ -299,6 +303,15 @@ class LetterService:
         )
 
     # Members of Congress
+    def _directory_date(self, repo: Repo) -> date | None:
+        """When the officials directory was imported; re-read at most once a minute, since an
+        import is rare and this is asked at every new letter."""
+        now = time.monotonic()
+        if now - self._directory_checked_at > DIRECTORY_RECHECK_SECONDS:
+            self._directory = directory_date(repo)
+            self._directory_checked_at = now
+        return self._directory
+
     def _asks_place(self, state: flow.Draft) -> bool:
         return bool(self.campaign.lookups) and flow.current_step(self.campaign, state) is (
             flow.Step.PLACE
@@ -318,7 +331,7 @@ class LetterService:
         could be found for. A lookup target becomes the supporter's own members."""
         targets = [(t.id, t) for t in self.campaign.targets if t.id in state.targets]
         unreached: list[tuple[str, str]] = []
-        checked = directory_date(repo) or date.today()
+        checked = self._directory_date(repo) or date.today()
         for lookup in self.campaign.lookups:
             if lookup.id not in state.targets:
                 continue
@@ -347,7 +360,7 @@ class LetterService:
         found = member(repo, target_id.upper())
         if found is None:
             raise LookupError(f"target {target_id!r} is neither in the campaign nor in Congress")
-        return member_target(found, "congress", directory_date(repo) or date.today())
+        return member_target(found, "congress", self._directory_date(repo) or date.today())
 
     # Letters
     def _write_letter(
