@@ -15,7 +15,7 @@ from bot.config import (
 )
 
 VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "DATABASE_URL", "ADMIN_IDS", "CAMPAIGN")
-GOOD_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw-x"
+GOOD_TOKEN = "1234567:not-a-real-token-only-for-tests_x"
 
 
 @pytest.fixture(autouse=True)

@@ -129,31 +129,24 @@ class Campaign(_Strict):
                     "id {id} is already a target's",
                     {"id": repr(lookup.id), "at": ("lookups", index, "id")},
                 )
-            unknown = [d for d in lookup.demands if d not in known]
-            if unknown:
-                raise PydanticCustomError(
-                    "unknown_demand",
-                    "lookup {target} lists unknown demands {unknown}; known: {known}",
-                    {
-                        "target": repr(lookup.id),
-                        "unknown": str(unknown),
-                        "known": str(sorted(known)),
-                        "at": ("lookups", index, "demands"),
-                    },
-                )
-        for index, target in enumerate(self.targets):
-            unknown = [d for d in target.demands if d not in known]
-            if unknown:
-                raise PydanticCustomError(
-                    "unknown_demand",
-                    "target {target} lists unknown demands {unknown}; known: {known}",
-                    {
-                        "target": repr(target.id),
-                        "unknown": str(unknown),
-                        "known": str(sorted(known)),
-                        "at": ("targets", index, "demands"),
-                    },
-                )
+        routes: tuple[tuple[str, list[Target] | list[LookupTarget]], ...] = (
+            ("targets", self.targets),
+            ("lookups", self.lookups),
+        )
+        for field_name, routed in routes:
+            for index, target in enumerate(routed):
+                unknown = [d for d in target.demands if d not in known]
+                if unknown:
+                    raise PydanticCustomError(
+                        "unknown_demand",
+                        "target {target} lists unknown demands {unknown}; known: {known}",
+                        {
+                            "target": repr(target.id),
+                            "unknown": str(unknown),
+                            "known": str(sorted(known)),
+                            "at": (field_name, index, "demands"),
+                        },
+                    )
         return self
 
     def demand(self, demand_id: str) -> Demand | None:

@@ -56,6 +56,17 @@ def start_of(day: date) -> datetime:
 
 
 # Dialect-specific formatting, so every database hands back the same strings.
+def _personal_columns() -> list[Column]:
+    """Who a supporter is: only in exports made with include_personal."""
+    return [
+        Column("telegram_id", col(Supporter.telegram_id)),
+        Column("display_name", col(Supporter.display_name)),
+        Column("signing_name", col(Supporter.signing_name)),
+        Column("city", col(Supporter.city)),
+        Column("zip", col(Supporter.zip)),
+    ]
+
+
 def _day(connection: Connection, column: Any) -> ColumnElement[Any]:
     """The UTC calendar day of a timestamp as 'YYYY-MM-DD'."""
     return _utc_text(connection, column, 10, "YYYY-MM-DD")
@@ -444,14 +455,7 @@ def letters_query(
         Column("score", _score(connection, col(Letter.score))),
     ]
     if include_personal:
-        columns += [
-            Column("telegram_id", col(Supporter.telegram_id)),
-            Column("display_name", col(Supporter.display_name)),
-            Column("signing_name", col(Supporter.signing_name)),
-            Column("city", col(Supporter.city)),
-            Column("zip", col(Supporter.zip)),
-            Column("body", col(Letter.body)),
-        ]
+        columns += [*_personal_columns(), Column("body", col(Letter.body))]
     query = (
         sa_select(col(Letter.id))
         .select_from(Letter)
@@ -502,13 +506,7 @@ def supporter_rows(
         Column("last_sent_at_utc", _timestamp(connection, letters.c.last_sent)),
     ]
     if include_personal:
-        columns += [
-            Column("telegram_id", col(Supporter.telegram_id)),
-            Column("display_name", col(Supporter.display_name)),
-            Column("signing_name", col(Supporter.signing_name)),
-            Column("city", col(Supporter.city)),
-            Column("zip", col(Supporter.zip)),
-        ]
+        columns += _personal_columns()
     query = (
         sa_select(col(Supporter.id))
         .select_from(Supporter)
