@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -129,7 +130,7 @@ class Campaign(_Strict):
                     "id {id} is already a target's",
                     {"id": repr(lookup.id), "at": ("lookups", index, "id")},
                 )
-        routes: tuple[tuple[str, list[Target] | list[LookupTarget]], ...] = (
+        routes: tuple[tuple[str, Sequence[Target | LookupTarget]], ...] = (
             ("targets", self.targets),
             ("lookups", self.lookups),
         )
