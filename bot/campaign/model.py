@@ -49,6 +49,8 @@ class Demand(_Strict):
     title: Text
     explanation: Text
     ask: Text
+    # A shorter ask for the 30-second phone script; the letter's `ask` when absent.
+    call: Text | None = None
     talking_points: list[Text] = Field(min_length=1)
 
 

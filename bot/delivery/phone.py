@@ -54,7 +54,7 @@ class PhoneScriptRenderer:
         """The script for calling `target` about `demands` (those routed to it), as plain text."""
         context = {
             "target": {"label": target.label, "office": target.office, "holder": target.holder},
-            "demands": [{"id": d.id, "title": d.title, "ask": d.ask} for d in demands],
+            "demands": [{"id": d.id, "title": d.title, "ask": d.call or d.ask} for d in demands],
             "caller": {"name": caller.name.strip(), "place": caller.place.strip()},
         }
         return tidy(self._env.get_template(self.template).render(context))
