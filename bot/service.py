@@ -385,12 +385,9 @@ class LetterService:
         return repo.add_letter(letter)
 
     def _render_into(self, target: Target, letter: Letter, state: flow.Draft, wording: int) -> None:
-        demand_ids = letter.demands.split(",") if letter.demands else []
-        demands = [d for d in self.campaign.demands if d.id in demand_ids]
         seed = letter_seed(self.campaign.id, letter.draft_id, letter.target_id) + wording
-        place = state.place.label if state.place else ""
         rendered = self.renderer.render(
-            target, demands, Signer(state.name or "", place), state.story, seed
+            target, self._demands_of(letter), _signer(state), state.story, seed
         )
         letter.body = rendered.body
         letter.variant = rendered.variant
@@ -398,6 +395,21 @@ class LetterService:
         letter.score = rendered.score
         letter.wording = wording
         letter.edited = False
+
+    def _demands_of(self, letter: Letter) -> tuple[Demand, ...]:
+        """The demands a letter makes, in campaign order."""
+        wanted = letter.demands.split(",") if letter.demands else []
+        return tuple(d for d in self.campaign.demands if d.id in wanted)
+
+    def _letter_and_answers(
+        self, repo: Repo, person: Person, letter_id: int
+    ) -> tuple[Letter, flow.Draft] | None:
+        """The supporter's letter with the answers it was written from (None once forgotten)."""
+        letter = self._own_letter(repo, person, letter_id)
+        draft_row = repo.draft(letter.draft_id) if letter and letter.draft_id else None
+        if letter is None or draft_row is None:
+            return None
+        return letter, flow.Draft.from_dict(draft_row.state)
 
     def _views(self, repo: Repo, letters: Sequence[Letter]) -> tuple[LetterView, ...]:
         return tuple(
@@ -434,15 +446,16 @@ class LetterService:
 
     def delivery_kit(self, repo: Repo, person: Person, letter_id: int) -> Kit | None:
         """The letter with its signer and demands, for the PDF and the phone script."""
-        letter = self._own_letter(repo, person, letter_id)
-        draft_row = repo.draft(letter.draft_id) if letter and letter.draft_id else None
-        if letter is None or draft_row is None:
+        found = self._letter_and_answers(repo, person, letter_id)
+        if found is None:
             return None
-        state = flow.Draft.from_dict(draft_row.state)
-        signer = Signer(state.name or "", state.place.label if state.place else "")
-        wanted = letter.demands.split(",") if letter.demands else []
-        demands = tuple(d for d in self.campaign.demands if d.id in wanted)
-        return Kit(self._numbered(repo, letter), signer, demands, letter.created_at.date())
+        letter, state = found
+        return Kit(
+            self._numbered(repo, letter),
+            _signer(state),
+            self._demands_of(letter),
+            letter.created_at.date(),
+        )
 
     def mark_sent(
         self, repo: Repo, person: Person, letter_id: int
@@ -456,11 +469,10 @@ class LetterService:
         return self._numbered(repo, letter), changed
 
     def reword(self, repo: Repo, person: Person, letter_id: int) -> LetterView | None:
-        letter = self._own_letter(repo, person, letter_id)
-        draft_row = repo.draft(letter.draft_id) if letter and letter.draft_id else None
-        if letter is None or draft_row is None:
+        found = self._letter_and_answers(repo, person, letter_id)
+        if found is None:
             return None
-        state = flow.Draft.from_dict(draft_row.state)
+        letter, state = found
         self._render_into(
             self._target(repo, letter.target_id), letter, state, wording=letter.wording + 1
         )
@@ -536,6 +548,10 @@ def _profile(
         ),
         congress=congress,
     )
+
+
+def _signer(state: flow.Draft) -> Signer:
+    return Signer(state.name or "", state.place.label if state.place else "")
 
 
 def _remember(supporter: Supporter, state: flow.Draft) -> None:

@@ -25,6 +25,13 @@ ZCCD = "zccd"
 # Every column of a legislator, under its own name: rows map straight onto a Member.
 _MEMBER_COLUMNS = tuple(col(column) for column in Legislator.__table__.columns)  # type: ignore[attr-defined]
 
+# A House member holding the seat of a ZIP's candidate district.
+_HOLDS_THE_SEAT = and_(
+    col(Legislator.state) == ZipDistrict.state,
+    col(Legislator.chamber) == "rep",
+    col(Legislator.district) == ZipDistrict.district,
+)
+
 _BY_ZCTA = (
     sa_select(
         col(ZipDistrict.state).label("zip_state"),
@@ -34,11 +41,7 @@ _BY_ZCTA = (
     .select_from(ZipDistrict)
     .outerjoin(
         Legislator,
-        and_(
-            col(Legislator.state) == ZipDistrict.state,
-            col(Legislator.chamber) == "rep",
-            col(Legislator.district) == ZipDistrict.district,
-        ),
+        _HOLDS_THE_SEAT,
     )
     .where(col(ZipDistrict.zcta) == bindparam("zcta"))
     .order_by(col(ZipDistrict.state), col(ZipDistrict.district), col(Legislator.bioguide_id))
@@ -124,11 +127,7 @@ def seats_without_member(repo: Repo) -> list[tuple[str, int]]:
         .distinct()
         .outerjoin(
             Legislator,
-            and_(
-                col(Legislator.state) == ZipDistrict.state,
-                col(Legislator.chamber) == "rep",
-                col(Legislator.district) == ZipDistrict.district,
-            ),
+            _HOLDS_THE_SEAT,
         )
         .where(col(Legislator.bioguide_id).is_(None))
         .order_by(col(ZipDistrict.state), col(ZipDistrict.district))
