@@ -7,13 +7,12 @@ and says what the supporter still has to pick; the flow asks, then calls `repres
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from bot.officials.members import Member
-from bot.places import US_STATES, lookup_zip
+from bot.places import US_STATES, find_zip, lookup_zip
 from bot.store import officials as queries
 
 if TYPE_CHECKING:
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
 
     from bot.store import Repo
 
-_ZIP = re.compile(r"^([0-9]{5})(?:[-\s]?[0-9]{4})?$")  # not \d: it matches "٩٠٢١٠" too
 _MEMBER_FIELDS = tuple(Member.__dataclass_fields__)
 
 
@@ -91,15 +89,9 @@ class ZipResolution:
         return None
 
 
-def parse_zip(text: str) -> str | None:
-    """The 5-digit ZIP of "90210", "90210-1234", "902101234" or "90210 1234"; else None."""
-    match = _ZIP.match(" ".join(text.split()))
-    return match.group(1) if match else None
-
-
 def resolve_zip(repo: Repo, text: str) -> ZipResolution:
-    """Candidate states and districts (with their members) for a ZIP or ZIP+4."""
-    zip5 = parse_zip(text)
+    """Candidate states and districts (with their members) for a ZIP, a ZIP+4 or an address."""
+    zip5 = find_zip(text)
     if zip5 is None:
         return ZipResolution(ZipOutcome.NOT_US)
     rows = queries.members_of_zcta(repo, zip5)

@@ -7,11 +7,11 @@ import pytest
 from bot.officials import (
     ZipOutcome,
     members_for,
-    parse_zip,
     representative,
     resolve_zip,
     senators,
 )
+from bot.places import find_zip
 from bot.store import Store
 
 
@@ -96,13 +96,29 @@ def test_zip_nobody_knows(loaded_store: Store, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Yerevan", "K1A 0B1", "SW1A 1AA", "1234", "123456", "90210-12", "", "CA", "٩٠٢١٠"]
+    "text",
+    [
+        *("Yerevan", "K1A 0B1", "SW1A 1AA", "1234", "123456", "90210-12", "", "CA", "٩٠٢١٠"),
+        *("Paris 75011", "Berlin 10115, Germany", "Moscow 125009, Russia", "I live in 85003"),
+    ],
 )
 def test_not_a_us_zip(loaded_store: Store, text: str) -> None:
     resolution = loaded_store.call(resolve_zip, text)
     assert resolution.outcome is ZipOutcome.NOT_US
     assert (resolution.zip, resolution.states, resolution.candidates) == (None, (), ())
-    assert parse_zip(text) is None
+    assert find_zip(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Phoenix, AZ 85003", "123 W Main St, Phoenix, Arizona 85003-1234, USA", "Phoenix 85003"],
+)
+def test_a_full_address_finds_its_zip(loaded_store: Store, text: str) -> None:
+    # The same ZIP the place step reads (bot.places.find_zip): one pattern in the project.
+    assert find_zip(text) == "85003"
+    resolution = loaded_store.call(resolve_zip, text)
+    assert resolution.outcome is ZipOutcome.SINGLE
+    assert (resolution.zip, resolution.state, resolution.source) == ("85003", "AZ", "zccd")
 
 
 def test_dc_has_a_delegate_and_no_senators(loaded_store: Store) -> None:
