@@ -19,9 +19,10 @@ BUNDLED_ONLY_WORDS = (
     "Mr. President",
     "Mr. Secretary",
     "sanctions",
-    "take a stand",  # standard variant A
-    "I add my voice to theirs",  # standard variant B
-    "clear answers on",  # standard variant C
+    "take a stand",  # the bundled campaign's quote of its source
+    "This is personal for me",  # the standard templates
+    "My questions are these",
+    "The facts are plain",
 )
 
 
@@ -37,6 +38,7 @@ def campaign_toml(
     parts = [
         textwrap.dedent(
             f"""\
+            schema_version = 2
             id = "{campaign_id}"
             title = "A tiny test campaign"
             summary = "Only for tests."
@@ -65,7 +67,14 @@ def campaign_toml(
                 title = "Demand {demand}"
                 explanation = "Why {demand} matters."
                 ask = "grant demand {demand}"
-                talking_points = ["Point one about {demand}.", "Point two about {demand}."]
+
+                [[demands.points]]
+                text = "Point one about {demand}."
+                source = "The Test Gazette, 2 January 2024"
+
+                [[demands.points]]
+                text = "Point two about {demand}."
+                source = "The Test Gazette, 2 January 2024"
                 """
             )
         )

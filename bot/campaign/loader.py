@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.campaign.model import Campaign
+from bot.campaign.model import SCHEMA_VERSION, Campaign
 from bot.paths import CAMPAIGNS_DIR
 
 DEFAULT_CAMPAIGN = "lachin-2023"
@@ -46,6 +46,12 @@ def load_campaign(path: str | Path) -> Campaign:
         raw = tomllib.loads(raw_text)
     except tomllib.TOMLDecodeError as exc:
         raise CampaignError(f"{path}: not valid TOML: {exc}") from exc
+    if raw.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+        raise CampaignError(
+            f"{path}: schema_version {raw['schema_version']!r} is not read by this version; "
+            f"use schema_version = {SCHEMA_VERSION}: each demand gives `asks` per kind of office "
+            "and `points` with a `source` (see README, Writing a campaign)."
+        )
     try:
         return Campaign.model_validate({**raw, "path": path})
     except ValidationError as exc:

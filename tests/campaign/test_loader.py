@@ -53,8 +53,12 @@ def test_bundled_campaign(campaign: Campaign) -> None:
 def test_bundled_campaign_routes_every_demand_to_both_offices(campaign: Campaign) -> None:
     for target in campaign.targets:
         assert target.demands == ["sanctions", "aid", "corridor"]
+        assert target.kind == "executive"
         assert target.salutation.startswith("Dear ")
         assert target.channels
+    for lookup in campaign.lookups:
+        assert lookup.kind == "congress"
+        assert "corridor" not in lookup.demands  # diplomacy is the executive's
     assert [d.id for d in campaign.demands_for(["president"])] == ["sanctions", "aid", "corridor"]
     assert campaign.demand("aid") is not None
     assert campaign.target("nobody") is None
@@ -232,3 +236,106 @@ def test_find_missing_campaign_file(tmp_path: Path) -> None:
         find_campaign(str(missing))
     assert str(missing) in str(info.value)
     assert "does not exist" in str(info.value)
+
+
+# Asks per kind of office, and talking points with sources
+
+ROUTED_TO_CONGRESS = """
+[[lookups]]
+id = "senators"
+label = "Your two senators"
+lookup = "senators"
+demands = ["hours"]
+"""
+
+
+def test_demand_routed_to_an_office_without_an_ask_for_its_kind(tmp_path: Path) -> None:
+    """ "hours" has only an executive ask; the council is a legislature: a load error that
+    names the file, the demand and the recipient."""
+    old = 'ask = "restore the library'
+    new = '[demands.asks.executive]\nask = "restore the library'
+    path, text = broken(tmp_path, old, new)
+    text = text.replace('demands = ["staffing"]', 'demands = ["staffing", "hours"]')
+    text = text.replace('id = "council"', 'id = "council"\nkind = "legislature"')
+    text = text.replace('id = "mayor"', 'id = "mayor"\nkind = "executive"')
+    path.write_text(text, encoding="utf-8")
+    message = load_error(path)
+    line = line_of(text, 'demands = ["staffing", "hours"]')
+    assert message.startswith(f"{path}:{line}: targets[1].demands: ")
+    assert "'hours'" in message and "'council'" in message and "legislature" in message
+    assert "[demands.asks.legislature]" in message
+
+
+def test_lookups_are_congress_and_need_a_congress_ask(tmp_path: Path) -> None:
+    old, new = 'ask = "restore the library', '[demands.asks.executive]\nask = "restore the library'
+    path, text = broken(tmp_path, old, new)
+    text = text.replace('id = "mayor"', 'id = "mayor"\nkind = "executive"')
+    path.write_text(text + ROUTED_TO_CONGRESS, encoding="utf-8")
+    message = load_error(path)
+    assert "lookups[0].demands" in message and "'senators'" in message
+    assert "kind congress" in message and "[demands.asks.congress]" in message
+
+
+def test_office_without_a_kind_is_told_to_get_one(tmp_path: Path) -> None:
+    old, new = 'ask = "restore the library', '[demands.asks.executive]\nask = "restore the library'
+    path, _ = broken(tmp_path, old, new)
+    message = load_error(path)
+    assert "'hours' is routed to 'mayor' (kind None)" in message
+    assert 'kind = "executive"' in message
+
+
+def test_a_general_ask_serves_every_kind(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, 'id = "mayor"', 'id = "mayor"\nkind = "executive"')
+    path.write_text(text + ROUTED_TO_CONGRESS, encoding="utf-8")
+    campaign = load_campaign(path)
+    hours = campaign.demand("hours")
+    assert hours is not None
+    assert hours.ask_for("congress") == hours.ask_for("executive") == hours.ask_for(None)
+
+
+def test_asks_per_kind_with_wordings(campaign: Campaign) -> None:
+    for demand in campaign.demands:
+        for kind in ("executive", "congress"):
+            ask = demand.ask_for(kind)
+            if ask is None:
+                assert demand.id == "corridor" and kind == "congress"
+                continue
+            assert len(ask.ask) >= 3 and len(set(ask.ask)) == len(ask.ask)
+            assert ask.call
+
+
+def test_point_without_a_source_is_refused(tmp_path: Path) -> None:
+    old = 'source = "Quillfield city budget 2024 (fictional)"\n'
+    path, text = broken(tmp_path, old, "")
+    message = load_error(path)
+    line = line_of(text, "[[demands.points]]", 2)
+    assert message == f"{path}:{line}: demands[1].points[0].source: Field required"
+
+
+def test_point_for_another_kind_only_is_refused(tmp_path: Path) -> None:
+    old = 'source = "Quillfield city budget 2024 (fictional)"\n'
+    path, text = broken(tmp_path, old, old + 'kinds = ["congress"]\n')
+    text = text.replace(
+        'source = "The Quillfield Courier, 14 March 2024 (fictional)"',
+        'source = "The Quillfield Courier, 14 March 2024 (fictional)"\nkinds = ["congress"]',
+    )
+    path.write_text(text, encoding="utf-8")
+    assert "no talking point" in load_error(path)
+
+
+def test_schema_version_1_is_explained(tmp_path: Path) -> None:
+    path, _ = broken(tmp_path, "schema_version = 2", "schema_version = 1")
+    message = load_error(path)
+    assert message.startswith(f"{path}: schema_version 1 ")
+    assert "asks" in message and "points" in message and "source" in message
+
+
+def test_asks_by_office_for_demands(campaign: Campaign) -> None:
+    aid = campaign.demand("aid")
+    assert aid is not None
+    groups = campaign.asks_by_office(aid)
+    assert [g.offices for g in groups] == [
+        ["The President", "The Secretary of State"],
+        ["Your two senators", "Your representative"],
+    ]
+    assert "waiving" in groups[0].ask and "legislation" in groups[1].ask
