@@ -15,6 +15,7 @@ BENCHMARKS = {
     "reports": "bench.reports_bench",  # 1,000,000-letter export vs sqlite3, stats time
     "kit": "bench.kit_bench",  # PDF and phone script cost vs rendering the letter
     "officials": "bench.officials_bench",  # ZIP lookups and directory import vs a flow step
+    "similarity": "bench.similarity_bench",  # letters' likeness vs one wording for all
 }
 
 
