@@ -6,7 +6,6 @@ Each method takes a `Repo` first and runs inside one transaction (see `Store.run
 
 from __future__ import annotations
 
-import difflib
 import re
 import time
 from collections.abc import Sequence
@@ -17,10 +16,10 @@ from typing import Literal
 from bot import flow
 from bot.campaign import Campaign, Demand, Target
 from bot.engagement import REFERRAL_SOURCE, referrer_of
-from bot.letters import LetterRenderer, Signer, letter_seed
-from bot.officials.lookup import member, parse_zip, representative, resolve_zip, senators
+from bot.letters import LetterRenderer, LetterRequest, Signer, letter_seed
+from bot.officials.lookup import member, representative, resolve_zip, senators
 from bot.officials.targets import directory_date, member_target
-from bot.places import Place
+from bot.places import Place, read_place
 from bot.store import Conversation, Letter, Repo, Supporter
 from bot.store import Draft as DraftRow
 from bot.store.models import utcnow
@@ -66,8 +65,9 @@ class Kit:
     written: date
 
 
-CancelResult = Literal["edit", "draft", "nothing"]
-OutcomeKind = Literal["prompt", "letters", "invalid", "stale", "no_draft", "edited"]
+CancelResult = Literal["edit", "street", "draft", "nothing"]
+# "street": the text answers the printable kit's question for a street (see bot.kits).
+OutcomeKind = Literal["prompt", "letters", "invalid", "stale", "no_draft", "edited", "street"]
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ class LetterService:
         supporter = repo.supporter(person.telegram_id)
         if supporter is None:
             return False
-        for name in ("city", "state", "zip", "region", "district"):
+        for name in ("city", "state", "zip", "region", "district", "street"):
             setattr(supporter, name, None)
         repo.touch(supporter)
         return True
@@ -201,7 +201,7 @@ class LetterService:
             return self._prompt_outcome("stale", conversation)
         state = flow.Draft.from_dict(conversation.state)
         if isinstance(answer, flow.Reply) and self._asks_place(state):
-            answer = flow.Reply(answer.text, self._districts(repo, answer.text))
+            answer = self._read_place(repo, answer.text)
         try:
             state = flow.apply(self.campaign, state, answer)
         except flow.InvalidAnswer as error:
@@ -223,6 +223,8 @@ class LetterService:
                     return self._refuse(repo, conversation, flow.InvalidAnswer("split_tail"))
         if conversation is not None and conversation.editing_letter_id is not None:
             return self._submit_edit(repo, conversation, text)
+        if conversation is not None and conversation.addressing_letter_id is not None:
+            return Outcome("street")
         return self._answer(repo, conversation, flow.Reply(text))
 
     def receive_non_text(self, repo: Repo, person: Person) -> Outcome:
@@ -230,6 +232,8 @@ class LetterService:
         conversation = repo.conversation(person.telegram_id)
         if conversation is not None and conversation.editing_letter_id is not None:
             return self._refuse(repo, conversation, flow.InvalidAnswer("not_text"))
+        if conversation is not None and conversation.addressing_letter_id is not None:
+            return Outcome("invalid", error=flow.InvalidAnswer("not_text"))
         return self._answer(repo, conversation, flow.NonText())
 
     def _refuse(self, repo: Repo, conversation: Conversation, error: flow.InvalidAnswer) -> Outcome:
@@ -249,6 +253,10 @@ class LetterService:
             supporter.editing_letter_id = None
             repo.touch(supporter)
             return "edit"
+        if supporter.addressing_letter_id is not None:
+            supporter.addressing_letter_id = None
+            repo.touch(supporter)
+            return "street"
         return "draft" if repo.close_drafts(_id(supporter), "cancelled") > 0 else "nothing"
 
     def _progress(self, repo: Repo, conversation: Conversation, state: flow.Draft) -> Outcome:
@@ -313,15 +321,19 @@ class LetterService:
         return self._directory
 
     def _asks_place(self, state: flow.Draft) -> bool:
-        return bool(self.campaign.lookups) and flow.current_step(self.campaign, state) is (
-            flow.Step.PLACE
-        )
+        return flow.current_step(self.campaign, state) in (flow.Step.PLACE, flow.Step.ZIP)
 
-    def _districts(self, repo: Repo, text: str) -> tuple[flow.District, ...]:
-        """The districts the officials directory has for a ZIP (none for anything else)."""
-        if parse_zip(text) is None:
-            return ()
-        resolution = resolve_zip(repo, text)
+    def _read_place(self, repo: Repo, text: str) -> flow.Reply:
+        """Read the place once, and look up its ZIP's districts when Congress is in play."""
+        reading = read_place(flow.clean_line(text))
+        zip5 = reading.place.zip if reading else None
+        congress = bool(self.campaign.lookups)
+        districts = self._districts(repo, zip5) if congress and zip5 else ()
+        return flow.Reply(text, reading, districts)
+
+    def _districts(self, repo: Repo, zip5: str) -> tuple[flow.District, ...]:
+        """The districts the officials directory has for a ZIP code."""
+        resolution = resolve_zip(repo, zip5)
         return tuple(flow.District(c.state, c.district, c.label) for c in resolution.candidates)
 
     def _targets(
@@ -384,17 +396,29 @@ class LetterService:
         self._render_into(target, letter, state, wording=0)
         return repo.add_letter(letter)
 
-    def _render_into(self, target: Target, letter: Letter, state: flow.Draft, wording: int) -> None:
+    def _request(
+        self, target: Target, letter: Letter, state: flow.Draft, wording: int
+    ) -> LetterRequest:
         seed = letter_seed(self.campaign.id, letter.draft_id, letter.target_id) + wording
-        rendered = self.renderer.render(
-            target, self._demands_of(letter), _signer(state), state.story, seed
-        )
+        return LetterRequest(target, self._demands_of(letter), _signer(state), state.story, seed)
+
+    def _render_into(self, target: Target, letter: Letter, state: flow.Draft, wording: int) -> None:
+        rendered = self.renderer.render(self._request(target, letter, state, wording))
         letter.body = rendered.body
         letter.variant = rendered.variant
-        letter.personal_chars = rendered.personal_chars
         letter.score = rendered.score
         letter.wording = wording
         letter.edited = False
+
+    def _edited_score(self, repo: Repo, letter: Letter, body: str) -> float:
+        """The supporter's version scored against what the templates alone would write."""
+        draft_row = repo.draft(letter.draft_id) if letter.draft_id else None
+        if draft_row is None:
+            return letter.score
+        state = flow.Draft.from_dict(draft_row.state)
+        target = self._target(repo, letter.target_id)
+        request = self._request(target, letter, state, letter.wording)
+        return self.renderer.score_edit(request, body)
 
     def _demands_of(self, letter: Letter) -> tuple[Demand, ...]:
         """The demands a letter makes, in campaign order."""
@@ -450,9 +474,10 @@ class LetterService:
         if found is None:
             return None
         letter, state = found
+        supporter = repo.supporter(person.telegram_id)
         return Kit(
             self._numbered(repo, letter),
-            _signer(state),
+            _signer(state, supporter.street if supporter else None),
             self._demands_of(letter),
             letter.created_at.date(),
         )
@@ -505,21 +530,13 @@ class LetterService:
             error = flow.InvalidAnswer("too_long", length=len(body), limit=MAX_LETTER_LENGTH)
         if error is not None:
             return self._refuse(repo, conversation, error)
-        letter.personal_chars = own_chars_after_edit(letter.body, body, letter.personal_chars)
-        letter.score = round(letter.personal_chars / len(body), 3)
+        letter.score = self._edited_score(repo, letter, body)
         letter.body = body
         letter.edited = True
         repo.save_letter(letter)
         supporter.editing_letter_id = None
         repo.touch(supporter)
         return Outcome("edited", letters=(self._numbered(repo, letter),))
-
-
-def own_chars_after_edit(original: str, edited: str, original_personal: int) -> int:
-    """Characters of `edited` that the supporter wrote: new text plus their earlier own words."""
-    matcher = difflib.SequenceMatcher(None, original, edited, autojunk=False)
-    kept = sum(block.size for block in matcher.get_matching_blocks())
-    return min(len(edited), len(edited) - kept + min(original_personal, kept))
 
 
 def _display_name(person: Person) -> str | None:
@@ -550,8 +567,8 @@ def _profile(
     )
 
 
-def _signer(state: flow.Draft) -> Signer:
-    return Signer(state.name or "", state.place.label if state.place else "")
+def _signer(state: flow.Draft, street: str | None = None) -> Signer:
+    return Signer(state.name or "", state.place, street)
 
 
 def _remember(supporter: Supporter, state: flow.Draft) -> None:

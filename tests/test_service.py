@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,11 +10,16 @@ import pytest
 from sqlmodel import select
 
 from bot import flow
-from bot.campaign import Campaign
+from bot.campaign import CONGRESS, Campaign
 from bot.flow import Confirm, Skip, Step, Toggle
-from bot.service import LetterService, Outcome, Person, Welcome, own_chars_after_edit
+from bot.kits import KitService, StreetWanted
+from bot.officials import import_files
+from bot.places import Place
+from bot.service import LetterService, LetterView, Outcome, Person, Welcome
 from bot.store import Draft, Letter, Store, Supporter
 from tests.support import BUNDLED_ONLY_WORDS
+
+OFFICIALS = Path(__file__).resolve().parent / "fixtures" / "officials"
 
 ANI = Person(telegram_id=1001, display_name="Ani Hakobyan", language="hy")
 ARA = Person(telegram_id=1002, display_name="Ara")
@@ -23,6 +29,15 @@ STORY = "My grandparents fled in 1915.\n\nI write so that no family has to flee 
 @pytest.fixture
 def service(campaign: Campaign) -> LetterService:
     return LetterService(campaign)
+
+
+@pytest.fixture
+def congress_store(tmp_store: Store) -> Store:
+    """A store with the small officials directory: ZIP 05001 is Vermont's one (at-large)
+    district, with senators Aldrich and Baker and representative Castillo; 85215 is split
+    between Arizona's 1st, 4th and 5th districts."""
+    import_files(tmp_store, [OFFICIALS / "legislators-small.json", OFFICIALS / "zccd-small.csv"])
+    return tmp_store
 
 
 def answer(
@@ -38,6 +53,8 @@ def draft_to_story(store: Store, service: LetterService, person: Person = ANI) -
         step = outcome.prompt.step
         if step is Step.PLACE:
             outcome = store.call(service.receive_text, person, "Glendale, CA")
+        elif step is Step.ZIP:
+            outcome = store.call(service.answer, person, Skip())
         else:
             outcome = answer(store, service, outcome, Confirm(), person)
         assert outcome.kind == "prompt", outcome
@@ -53,6 +70,21 @@ def write_letters(store: Store, service: LetterService, person: Person = ANI) ->
 
 def letter_row(store: Store, letter_id: int) -> Letter:
     return store.call(lambda repo: repo.session.get(Letter, letter_id))
+
+
+def asks(campaign: Campaign, kind: str) -> list[str]:
+    """Every wording of every demand's ask to offices of `kind` ("executive", "congress")."""
+    return [wording for d in campaign.demands if kind in d.asks for wording in d.asks[kind].ask]
+
+
+def asks_in(body: str, wordings: list[str]) -> list[str]:
+    """The wordings in a letter, whatever their first letter's case (lists capitalize them)."""
+    text = body.casefold()
+    return [w for w in wordings if w.casefold() in text]
+
+
+def paragraphs(body: str) -> list[str]:
+    return body.split("\n\n")
 
 
 # Welcome
@@ -99,12 +131,12 @@ def test_full_conversation(tmp_store: Store, service: LetterService, campaign: C
     assert [(v.number, v.total) for v in outcome.letters] == [(1, 2), (2, 2)]
     for view, target in zip(outcome.letters, campaign.targets, strict=True):
         assert view.target == target
-        assert view.body.startswith(f"{target.salutation},\n")
+        assert view.body.startswith(f"{target.salutation}:\n")
         assert STORY in view.body
-        assert view.body.endswith("Ani Hakobyan\nGlendale, CA")
+        assert view.body.endswith("Ani Hakobyan\nGlendale, CA 91205")
         assert not view.sent
         assert not view.edited
-        assert view.score == round(len(STORY) / len(view.body), 3)
+        assert 0 < view.score < 1
     assert outcome.letters[0].body != outcome.letters[1].body
 
     # The draft is done; the answers are remembered for next time.
@@ -155,7 +187,200 @@ def test_only_chosen_targets_and_demands_get_letters(
     (view,) = outcome.letters
     assert view.target.id == "secstate"
     assert letter_row(tmp_store, view.id).demands == "sanctions,corridor"
-    assert "Section 907" not in view.body
+    aid = next(d for d in service.campaign.demands if d.id == "aid")
+    assert asks_in(view.body, aid.asks["executive"].ask) == []
+    assert asks_in(view.body, asks(service.campaign, "executive"))  # the others are asked
+
+
+# Letters to the supporter's own members of Congress (the small officials directory)
+
+
+def write_congress_letters(
+    store: Store,
+    service: LetterService,
+    places: list[str],
+    story: str | None = STORY,
+    person: Person = ANI,
+) -> tuple[Outcome, list[tuple[Step, int, int]]]:
+    """Accept every suggestion, answer the place questions (PLACE, then ZIP) from `places` in
+    order, and tell `story` (None: skip it). Returns the letters and the steps seen."""
+    to_say = list(places)
+    outcome = store.call(service.start_letter, person)
+    seen = []
+    while outcome.kind == "prompt":
+        prompt = outcome.prompt
+        seen.append((prompt.step, prompt.number, prompt.total))
+        if prompt.step in (Step.PLACE, Step.ZIP):
+            outcome = store.call(service.receive_text, person, to_say.pop(0))
+        elif prompt.step is Step.STORY and story is not None:
+            outcome = store.call(service.receive_text, person, story)
+        elif prompt.step is Step.STORY:
+            outcome = store.call(service.answer, person, Skip())
+        else:
+            outcome = answer(store, service, outcome, Confirm(), person)
+    assert outcome.kind == "letters", outcome
+    assert to_say == [], f"not asked: {to_say}"
+    return outcome, seen
+
+
+def draft_to_place(store: Store, service: LetterService, person: Person = ANI) -> Outcome:
+    outcome = store.call(service.start_letter, person)
+    while outcome.prompt.step is not Step.PLACE:
+        outcome = answer(store, service, outcome, Confirm(), person)
+    return outcome
+
+
+def by_target(outcome: Outcome) -> dict[str, LetterView]:
+    return {view.target.id: view for view in outcome.letters}
+
+
+VERMONT_LETTERS = ["president", "secstate", "a000001", "b000002", "c000003"]
+
+
+def test_a_full_address_reaches_the_senators_and_the_representative(
+    congress_store: Store, service: LetterService
+) -> None:
+    outcome, seen = write_congress_letters(
+        congress_store, service, ["12 Elm St, White River Junction, VT 05001"]
+    )
+    assert [step for step, _, _ in seen] == [
+        Step.TARGETS,
+        Step.DEMANDS,
+        Step.NAME,
+        Step.PLACE,
+        Step.STORY,
+    ]
+    assert list(by_target(outcome)) == VERMONT_LETTERS
+    assert outcome.unreached == ()
+    letters = by_target(outcome)
+    assert letters["a000001"].body.startswith("Dear Senator Aldrich:")
+    assert letters["c000003"].body.startswith("Dear Representative Castillo:")
+    with congress_store.transaction() as repo:
+        supporter = repo.supporter(ANI.telegram_id)
+        assert (supporter.city, supporter.state, supporter.zip, supporter.district) == (
+            "White River Junction",
+            "VT",
+            "05001",
+            0,
+        )
+
+
+def test_a_town_without_zip_is_asked_for_the_zip_and_then_reaches_the_representative(
+    congress_store: Store, service: LetterService
+) -> None:
+    outcome = draft_to_place(congress_store, service)
+    asked = congress_store.call(service.receive_text, ANI, "Burlington, VT")
+    assert asked.kind == "prompt"
+    assert asked.prompt.step is Step.ZIP
+    assert (asked.prompt.default, asked.prompt.skippable) == ("Burlington, VT", True)
+    assert (asked.prompt.number, asked.prompt.total) == (5, 6)
+    assert asked.revision == outcome.revision + 1
+    # The draft is stored with the question: a restart resumes at the ZIP.
+    assert congress_store.call(service.current, ANI).prompt.step is Step.ZIP
+
+    done = congress_store.call(service.receive_text, ANI, "05001")
+    assert done.kind == "prompt"
+    assert (done.prompt.step, done.prompt.number, done.prompt.total) == (Step.STORY, 6, 6)
+    assert done.draft.place == Place(city="Burlington", state="VT", zip="05001")
+    assert done.draft.district == flow.District("VT", 0, done.draft.districts[0].label)
+    letters = congress_store.call(service.receive_text, ANI, STORY)
+    assert list(by_target(letters)) == VERMONT_LETTERS
+    assert letters.unreached == ()
+
+
+def test_skipping_the_zip_writes_to_the_senators_only(
+    congress_store: Store, service: LetterService
+) -> None:
+    draft_to_place(congress_store, service)
+    congress_store.call(service.receive_text, ANI, "Burlington, VT")
+    congress_store.call(service.answer, ANI, Skip())
+    letters = congress_store.call(service.receive_text, ANI, STORY)
+    assert list(by_target(letters)) == ["president", "secstate", "a000001", "b000002"]
+    assert letters.unreached == (("Your representative", "no_district"),)
+
+
+def test_a_split_zip_given_at_the_zip_step_asks_for_the_district(
+    congress_store: Store, service: LetterService
+) -> None:
+    draft_to_place(congress_store, service)
+    congress_store.call(service.receive_text, ANI, "Mesa, AZ")
+    district = congress_store.call(service.receive_text, ANI, "85215")
+    assert district.prompt.step is Step.DISTRICT
+    assert [c.id for c in district.prompt.choices] == ["AZ-1", "AZ-4", "AZ-5"]
+    story = answer(congress_store, service, district, Toggle("AZ-5"))
+    assert story.prompt.step is Step.STORY
+    letters = congress_store.call(service.receive_text, ANI, STORY)
+    assert {"h000008", "i000009", "j000010"} <= set(by_target(letters))
+
+
+def test_a_zip_from_another_state_wins_and_the_supporter_is_told(
+    congress_store: Store, service: LetterService
+) -> None:
+    draft_to_place(congress_store, service)
+    congress_store.call(service.receive_text, ANI, "Springfield, IL")
+    told = congress_store.call(service.receive_text, ANI, "05001")
+    assert told.prompt.step is Step.STORY
+    assert told.draft.notice == flow.Notice(
+        "zip_state", {"typed": "IL", "used": "VT", "zip": "05001"}
+    )
+    assert congress_store.call(service.current, ANI).draft.notice == told.draft.notice
+    letters = congress_store.call(service.receive_text, ANI, STORY)
+    assert letters.draft.notice is None
+    assert list(by_target(letters)) == VERMONT_LETTERS  # Vermont's members, not Illinois'
+
+
+@pytest.mark.parametrize(
+    "places",
+    [["White River Junction, VT 05001"], ["Burlington, VT", "05001"], ["VT", "05001"]],
+)
+def test_a_letter_to_a_member_opens_as_a_constituent_and_signs_with_the_zip(
+    congress_store: Store, service: LetterService, places: list[str]
+) -> None:
+    outcome, _ = write_congress_letters(congress_store, service, places)
+    for view in outcome.letters:
+        opening = paragraphs(view.body)[1]
+        if view.target.constituent:
+            assert "constituent" in opening, view.body
+            assert "(ZIP code 05001)" in opening
+            assert re.search(r"\n[^\n]*VT 05001$", view.body), view.body
+        else:
+            assert "constituent" not in opening
+    members = [v for v in outcome.letters if v.target.constituent]
+    assert [v.target.id for v in members] == ["a000001", "b000002", "c000003"]
+
+
+def test_each_office_gets_only_the_asks_of_its_kind(
+    congress_store: Store, service: LetterService
+) -> None:
+    executive, congress = asks(service.campaign, "executive"), asks(service.campaign, "congress")
+    outcome, _ = write_congress_letters(congress_store, service, ["05001"])
+    bodies: dict[str, list[str]] = {}
+    for view in outcome.letters:
+        bodies[view.target.id] = [view.body]
+        for _ in range(3):  # other wordings and variants too
+            bodies[view.target.id].append(congress_store.call(service.reword, ANI, view.id).body)
+    for view in outcome.letters:
+        kind = view.target.kind
+        for body in bodies[view.target.id]:
+            if view.target.id == "president":
+                assert kind == "executive"
+                assert asks_in(body, congress) == []
+                assert asks_in(body, executive)
+            else:
+                assert asks_in(body, executive if kind == CONGRESS else congress) == []
+                assert asks_in(body, congress if kind == CONGRESS else executive)
+    assert {v.target.kind for v in outcome.letters} == {"executive", CONGRESS}
+
+
+def test_the_score_is_zero_without_a_story_and_positive_with_one(
+    congress_store: Store, service: LetterService
+) -> None:
+    plain, _ = write_congress_letters(congress_store, service, ["05001"], story=None)
+    assert len(plain.letters) == 5
+    assert all(view.score == 0.0 for view in plain.letters)
+    personal, _ = write_congress_letters(congress_store, service, ["05001"], person=ARA)
+    assert len(personal.letters) == 5
+    assert all(0 < view.score < 1 for view in personal.letters)
 
 
 # Stale and invalid answers
@@ -187,10 +412,10 @@ def test_invalid_answer_is_explained_and_changes_nothing(
     tmp_store: Store, service: LetterService
 ) -> None:
     shown = draft_to_story(tmp_store, service)
-    outcome = tmp_store.call(service.receive_text, ANI, "x" * 2001)
+    outcome = tmp_store.call(service.receive_text, ANI, "x" * 1201)
     assert outcome.kind == "invalid"
     assert outcome.error.reason == "too_long"
-    assert outcome.error.details == {"length": 2001, "limit": 2000}
+    assert outcome.error.details == {"length": 1201, "limit": 1200}
     assert outcome.prompt.step is Step.STORY
     assert outcome.revision == shown.revision
     outcome = tmp_store.call(service.answer, ANI, flow.NonText())
@@ -275,17 +500,32 @@ def test_edit_replaces_the_body_and_raises_the_score(
     assert view.edited
     assert view.score > original.score
     row = letter_row(tmp_store, original.id)
-    assert (row.body, row.edited) == (view.body, True)
-    assert row.personal_chars >= len(STORY) + len(addition.strip())
+    assert (row.body, row.edited, row.score) == (view.body, True, view.score)
     # Editing is over: the next text goes to the (finished) draft again.
     assert tmp_store.call(service.receive_text, ANI, "hello").kind == "no_draft"
 
+    # Deleting the story in a second edit lowers the score: only the added words are theirs.
+    tmp_store.call(service.begin_edit, ANI, original.id)
+    without_story = view.body.replace(STORY, "").replace("\n\n\n\n", "\n\n")
+    (again,) = tmp_store.call(service.receive_text, ANI, without_story).letters
+    assert STORY not in again.body
+    assert 0 < again.score < view.score
 
-def test_own_chars_after_edit() -> None:
-    assert own_chars_after_edit("abc", "abc", 0) == 0
-    assert own_chars_after_edit("abc", "abcdef", 0) == 3
-    assert own_chars_after_edit("abc", "abcdef", 2) == 5
-    assert own_chars_after_edit("abc", "xyz", 3) == 3
+
+def test_reordering_the_paragraphs_is_not_personalizing(
+    tmp_store: Store, service: LetterService
+) -> None:
+    draft_to_story(tmp_store, service)
+    (original, _) = tmp_store.call(service.answer, ANI, Skip()).letters  # no story
+    assert original.score == 0.0
+    first, *middle, last = paragraphs(original.body)  # salutation ... signature
+    assert len(middle) >= 3
+    shuffled = "\n\n".join([first, *reversed(middle), last])
+    assert shuffled != original.body
+    tmp_store.call(service.begin_edit, ANI, original.id)
+    (view,) = tmp_store.call(service.receive_text, ANI, shuffled).letters
+    assert (view.body, view.edited) == (shuffled, True)
+    assert view.score < 0.05
 
 
 # Cancel and forget
@@ -306,6 +546,19 @@ def test_cancel_leaves_edit_mode(tmp_store: Store, service: LetterService) -> No
     replacement = "A whole new letter that is long enough to count."
     assert tmp_store.call(service.receive_text, ANI, replacement).kind == "no_draft"
     assert letter_row(tmp_store, letter.id).body == letter.body
+
+
+def test_a_text_waiting_for_a_street_is_the_kits_and_cancel_stops_it(
+    tmp_store: Store, service: LetterService
+) -> None:
+    letter = write_letters(tmp_store, service).letters[0]
+    wanted = tmp_store.call(KitService(service).request, ANI, letter.id)
+    assert isinstance(wanted, StreetWanted) and wanted.letter.id == letter.id
+    # The front end hands the text to the kit's question (bot.kits), not to a draft.
+    assert tmp_store.call(service.receive_text, ANI, "12 Elm Street") == Outcome("street")
+    assert tmp_store.call(service.cancel, ANI) == "street"
+    assert tmp_store.call(service.receive_text, ANI, "12 Elm Street").kind == "no_draft"
+    assert tmp_store.call(service.cancel, ANI) == "nothing"
 
 
 def test_forget(tmp_store: Store, service: LetterService) -> None:
@@ -409,7 +662,7 @@ def test_single_target_campaign_through_the_service(tmp_store: Store, make_campa
     outcome = tmp_store.call(service.receive_text, ANI, STORY)
     assert outcome.kind == "letters"
     (view,) = outcome.letters
-    assert view.body.startswith("Dear Head of solo,")
+    assert view.body.startswith("Dear Head of solo:")
     assert "rant demand alpha" in view.body  # "grant" or "Grant", by variant
     with tmp_store.transaction() as repo:
         assert repo.session.exec(select(Supporter)).one().region == "Armenia"

@@ -29,6 +29,7 @@ QUESTIONS = {
     "What should your letter ask for?": "demands",
     "How should your letter be signed?": "name",
     "Where do you live?": "place",
+    "What is your ZIP code?": "zip",
     "Why does this matter to you?": "story",
 }
 
@@ -67,6 +68,7 @@ async def drive_to_letters(
     unselect: tuple[str, ...] = (),
     name: str | None = None,
     place: str | None = "91203",
+    zip: str | None = None,
     story: str | None = "My grandmother was born in Shushi and I want her town remembered.",
     letters: int = 2,
     max_answers: int = 15,
@@ -74,7 +76,7 @@ async def drive_to_letters(
     """Answer whatever the bot asks until the letters arrive, counting every answer given.
 
     `start` is the button that opens the draft (counted as an answer; None if already open).
-    `name=None` taps "Sign as <Telegram name>"; `place=None` / `story=None` tap Skip.
+    `name=None` taps "Sign as <Telegram name>"; `place=None` / `zip=None` / `story=None` tap Skip.
     """
     before = len(s.letters())
     drive = Drive()
@@ -99,11 +101,12 @@ async def drive_to_letters(
                 await s.tap("Sign as", prompt)
             else:
                 await s.say(name)
-        elif step == "place":
-            if place is None:
+        elif step in ("place", "zip"):
+            answer = place if step == "place" else zip
+            if answer is None:
                 await s.tap("Skip", prompt)
             else:
-                await s.say(place)
+                await s.say(answer)
         elif story is None:
             await s.tap("Skip", prompt)
         else:

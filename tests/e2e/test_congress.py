@@ -49,23 +49,30 @@ async def test_one_district_zip_gets_senators_and_representative(
     drive = await drive_to_letters(ani, place="05001", letters=5)
     assert "district" not in drive.steps
     assert salutations(congress_bot, ani.id) == {
-        "president": "Dear Mr. President,",
-        "secstate": "Dear Mr. Secretary,",
-        "a000001": "Dear Senator Aldrich,",
-        "b000002": "Dear Senator Baker,",
-        "c000003": "Dear Representative Castillo,",
+        "president": "Dear Mr. President:",
+        "secstate": "Dear Mr. Secretary:",
+        "a000001": "Dear Senator Aldrich:",
+        "b000002": "Dear Senator Baker:",
+        "c000003": "Dear Representative Castillo:",
     }
     rows = {r.target_id: r for r in letter_rows(congress_bot, ani.id)}
     assert rows["a000001"].demands == "sanctions,aid"  # Congress gets aid and sanctions only
-    assert "Lachin Corridor without preconditions" not in rows["a000001"].body
+    assert "Lachin road" not in rows["a000001"].body
+    assert "constituent" in rows["a000001"].body.split("\n\n")[1]  # the opening line
+    assert "05001" in rows["a000001"].body.split("\n\n")[1]
+    assert rows["a000001"].body.endswith("\nWhite River Junction, VT 05001")
+    assert "constituent" not in rows["president"].body
     assert rows["president"].demands == "sanctions,aid,corridor"
     senator = next(m for m in drive.letters if "Senator Alice Aldrich" in m.content)
     assert "The Honorable Alice Aldrich" in senator.content
 
     # Each letter has its own kit and its own "I sent it".
     await ani.tap("PDF, phone script", senator)
+    await ani.tap("Skip", latest(ani))  # no street for the printed letter
+    await ani.fake.wait_for(lambda f: "Or call" in latest(ani).content)
     kit = latest(ani)
-    assert "calling the office of the United States Senator for VT" in kit.content
+    assert "I'm a constituent from" in kit.content and "ZIP code 05001" in kit.content
+    assert "to ask Senator Aldrich to" in kit.content
     await ani.tap("I sent it", senator)
     sent = {r.target_id for r in letter_rows(congress_bot, ani.id) if r.sent_at}
     assert sent == {"a000001"}
@@ -87,14 +94,14 @@ async def test_split_zip_asks_the_supporter_to_pick_their_member(
     await ani.tap("Jon Jarvis", prompt)
     await ani.say("My grandmother was born in Shushi.")
     await ani.fake.wait_for(lambda f: len(ani.letters()) == 5)
-    assert salutations(congress_bot, ani.id)["j000010"] == "Dear Representative Jarvis,"
+    assert salutations(congress_bot, ani.id)["j000010"] == "Dear Representative Jarvis:"
     assert {"h000008", "i000009"} <= set(salutations(congress_bot, ani.id))
     # The next letter needs no ZIP and no district question: both are on the profile.
     row = supporter_row(congress_bot, ani.id)
     assert (row.zip, row.state, row.district) == ("85215", "AZ", 5)
     again = await drive_to_letters(ani, start="Start over", letters=5)
     assert "place" not in again.steps and "district" not in again.steps
-    assert salutations(congress_bot, ani.id)["j000010"] == "Dear Representative Jarvis,"
+    assert salutations(congress_bot, ani.id)["j000010"] == "Dear Representative Jarvis:"
 
     # /me shows it and can forget it: the next letter asks again.
     me = await ani.say("/me")
@@ -105,6 +112,75 @@ async def test_split_zip_asks_the_supporter_to_pick_their_member(
     for label in ("Continue", "Continue"):
         await ani.tap(label)
     assert step_of(latest(ani)) == "place"
+    await assert_clean(congress_bot, caplog)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "123 Main St, White River Junction, VT 05001",
+        "White River Junction, Vermont 05001-1234, USA",
+        "white river junction vt 05001",
+    ],
+)
+async def test_an_address_typed_as_people_do_reaches_congress(
+    congress_bot, make_supporter, caplog, address: str
+) -> None:
+    ani = make_supporter()
+    await ani.say("/start")
+    drive = await drive_to_letters(ani, place=address, letters=5)
+    assert "zip" not in drive.steps and "district" not in drive.steps
+    assert {"a000001", "b000002", "c000003"} <= set(salutations(congress_bot, ani.id))
+    row = supporter_row(congress_bot, ani.id)
+    assert (row.state, row.zip) == ("VT", "05001")
+    await assert_clean(congress_bot, caplog)
+
+
+async def test_city_and_state_ask_once_for_the_zip(congress_bot, make_supporter, caplog) -> None:
+    ani = make_supporter()
+    await ani.say("/start")
+    await ani.tap("Write a letter")
+    for label in ("Continue", "Continue", "Sign as"):
+        await ani.tap(label)
+    prompt = await ani.say("Burlington, VT")
+    assert "What is your ZIP code?" in prompt.content
+    assert "Burlington, VT" in prompt.content  # what was understood, so it can be corrected
+    assert any("Skip" in label for label, _ in prompt.buttons)
+    story = await ani.say("05001")
+    assert step_of(story) == "story"
+    await ani.say("My family came from Artsakh.")
+    await ani.fake.wait_for(lambda f: len(ani.letters()) == 5)
+    assert "c000003" in salutations(congress_bot, ani.id)  # the representative, from the ZIP
+    await assert_clean(congress_bot, caplog)
+
+
+async def test_skipping_the_zip_writes_to_the_senators_and_says_why_not_the_representative(
+    congress_bot, make_supporter, caplog
+) -> None:
+    ani = make_supporter()
+    await ani.say("/start")
+    drive = await drive_to_letters(ani, place="Burlington, Vermont", zip=None, letters=4)
+    assert "zip" in drive.steps
+    assert set(salutations(congress_bot, ani.id)) == {"president", "secstate", "a000001", "b000002"}
+    await ani.fake.wait_for(lambda f: latest(ani).content.startswith("ℹ️"))
+    assert "No letter to Your representative" in latest(ani).content
+    await assert_clean(congress_bot, caplog)
+
+
+async def test_a_zip_that_contradicts_the_state_wins_and_says_so(
+    congress_bot, make_supporter, caplog
+) -> None:
+    ani = make_supporter()
+    await ani.say("/start")
+    await ani.tap("Write a letter")
+    for label in ("Continue", "Continue", "Sign as"):
+        await ani.tap(label)
+    prompt = await ani.say("Portland, ME 05001")
+    assert step_of(prompt) == "story"
+    assert "ZIP code 05001 is in Vermont, not Maine" in prompt.content
+    await ani.say("My family came from Artsakh.")
+    await ani.fake.wait_for(lambda f: len(ani.letters()) == 5)
+    assert supporter_row(congress_bot, ani.id).state == "VT"
     await assert_clean(congress_bot, caplog)
 
 
@@ -149,13 +225,15 @@ async def test_real_data_split_zip_reaches_real_members(
         await ani.say("My family came from Artsakh.")
         await fake.wait_for(lambda f: len(ani.letters()) == 3)
         assert sorted(salutations(bot, ani.id).values()) == [
-            "Dear Representative Jayapal,",
-            "Dear Senator Cantwell,",
-            "Dear Senator Murray,",
+            "Dear Representative Jayapal:",
+            "Dear Senator Cantwell:",
+            "Dear Senator Murray:",
         ]
         jayapal = next(m for m in ani.letters() if "Jayapal" in m.content)
         await ani.tap("PDF, phone script", jayapal)
+        await ani.say("1 Main St")  # the street for the printed letter
         await fake.wait_for(lambda f: "Or call" in latest(ani).content)
+        assert "to ask Representative Jayapal to" in latest(ani).content
         assert "📞 Washington office: 202-" in latest(ani).content
         await assert_clean(bot, caplog)
     finally:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 
 from bot.campaign import find_campaign, load_campaign
-from bot.letters import LetterRenderer, Signer
+from bot.letters import LetterRenderer, LetterRequest, Signer
+from bot.places import Place
 from bot.service import LetterView
 from bot.telegram.render import MAX_MESSAGE, render, visible_length
 from tests.e2e.helpers import (
@@ -20,31 +21,31 @@ from tests.e2e.helpers import (
 from tests.support import campaign_toml
 
 BUNDLED = load_campaign(find_campaign(None))
-LONGEST_PLACE = "C" * 38 + ", " + "R" * 40  # 80 characters, read as "City, Region"
+LONGEST_PLACE = Place("C" * 38, region="R" * 40)  # 80 characters typed as "City, Region"
 
 
 def longest_message(story: str) -> int:
     """The longest letter message (as Telegram counts it) the bundled campaign can produce."""
     renderer = LetterRenderer(BUNDLED)
     longest = 0
-    # Seeds 0..62 reach every variant (seed % 3) with every talking-point rotation (seed // 7).
+    # 90 seeds reach every variant (seed % 3) with most combinations of wordings.
     for target, seed, sent, edited in itertools.product(
-        BUNDLED.targets, range(63), (False, True), (False, True)
+        BUNDLED.targets, range(90), (False, True), (False, True)
     ):
-        body = renderer.render(
-            target, BUNDLED.demands, Signer("N" * 80, LONGEST_PLACE), story, seed
-        ).body
+        signer = Signer("N" * 80, LONGEST_PLACE)
+        request = LetterRequest(target, BUNDLED.demands, signer, story, seed)
+        body = renderer.render(request).body
         view = LetterView(1, target, body, 0.5, sent, edited, number=2, total=2)
         longest = max(longest, visible_length(render("letter", letter=view, full=True)))
     return longest
 
 
 def test_plain_text_letters_of_the_bundled_campaign_always_fit_one_message() -> None:
-    """With every limit at its maximum (name 80, place 80, story 2,000 ASCII characters, all
+    """With every limit at its maximum (name 80, place 80, story 1,200 ASCII characters, all
     three demands, the wordiest variant) the message stays under 4,096: the document path is
     only reached by stories in characters Telegram counts twice (UTF-16), such as emoji."""
-    assert longest_message("s" * 2000) < MAX_MESSAGE
-    assert longest_message("🌻" * 2000) > MAX_MESSAGE
+    assert longest_message("s" * 1200) < MAX_MESSAGE
+    assert longest_message("🌻" * 1200) > MAX_MESSAGE
 
 
 async def test_emoji_story_letter_arrives_as_a_document(
@@ -53,7 +54,7 @@ async def test_emoji_story_letter_arrives_as_a_document(
     fake = running_bot.fake
     ani = make_supporter()
     await ani.say("/start")
-    story = "🌻" * 1990 + " Shushi."  # 1,998 characters, 3,988 UTF-16 units
+    story = "🌻" * 1190 + " Shushi."  # 1,198 characters, 2,388 UTF-16 units
     drive = await drive_to_letters(
         ani, story=story, unselect=("The Secretary of State",), letters=1
     )
@@ -119,7 +120,7 @@ async def test_long_talking_points_letter_is_a_document(
     async with bot_with(fake, f"sqlite:///{tmp_path / 'long.db'}", campaign) as bot:
         ani = make_supporter()
         await ani.say("/start")
-        story = ("In my own words, this matters to our street. " * 50)[:1990]
+        story = ("In my own words, this matters to our street. " * 50)[:1190]
         drive = await drive_to_letters(ani, story=story, letters=1)
         assert drive.steps == ["demands", "name", "place", "story"]  # one office: no targets
         (message,) = drive.letters
@@ -141,7 +142,7 @@ async def test_document_letter_says_how_to_send_it(running_bot, make_supporter, 
     ani = make_supporter()
     await ani.say("/start")
     drive = await drive_to_letters(
-        ani, story="🌻" * 1990, unselect=("The Secretary of State",), letters=1
+        ani, story="🌻" * 1190, unselect=("The Secretary of State",), letters=1
     )
     (message,) = drive.letters
     assert message.document is not None
