@@ -4,8 +4,11 @@
     .venv/bin/python -m bench.kit_bench --n 50
 
 Prints per-item times and their ratio to one letter render (the baseline in this process).
-A PDF is CPU work of tens of milliseconds (font subsetting and compression), so the Telegram
-adapter should build it in `asyncio.to_thread`, not on the event loop.
+Built as the kit builds them: the letter to the President with every demand routed there, its
+PDF with a subject line and the signer's street (asked for after the letter), and the phone
+script for one call (one demand). A PDF is CPU work of a hundred or more letter renders (font
+parsing, subsetting and compression; the bold font for the subject line adds to it), so the
+Telegram adapter builds it in `asyncio.to_thread`, not on the event loop.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from datetime import date
 
 from bot.campaign import find_campaign, load_campaign
 from bot.delivery import PhoneScriptRenderer, letter_pdf
-from bot.letters import LetterRenderer, Signer
+from bot.letters import LetterRenderer, LetterRequest, Signer
+from bot.places import Place
 
 STORIES = {
     "latin": "My grandparents survived 1915. I am writing so that it never happens again.",
@@ -47,15 +51,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     campaign = load_campaign(find_campaign(None))
     letters, phone = LetterRenderer(campaign), PhoneScriptRenderer(campaign)
     target = campaign.targets[0]
-    signer = Signer("Անի Հակոբյան", "Glendale, CA")
+    demands = campaign.demands_for([target.id])
+    place = Place(city="Glendale", state="CA", zip="91205")
+    writer = Signer("Անի Հակոբյան", place)  # the letter is written before the street is asked
+    signer = Signer(writer.name, place, "123 Main Street")
     today = date(2025, 1, 2)
 
     def render(i: int, story: str = STORIES["latin"]) -> str:
-        return letters.render(target, campaign.demands, signer, story, i, today).body
+        return letters.render(LetterRequest(target, demands, writer, story, i, today)).body
+
+    def call(i: int) -> object:
+        return phone.render(target, demands[i % len(demands)], signer)
 
     baseline = best_of(render, args.n)
     print(f"letter render            {baseline * 1e3:8.3f} ms   1.0x (baseline)")
-    script = best_of(lambda i: phone.render(target, campaign.demands, signer), args.n)
+    script = best_of(call, args.n)
     print(f"phone script             {script * 1e3:8.3f} ms {script / baseline:6.1f}x")
     for name, story in STORIES.items():
         body = render(0, story)
@@ -64,9 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return letter_pdf(
                 body,
                 sender_name=signer.name,
-                sender_place=signer.place,
+                sender_address=signer.address_lines,
                 recipient_lines=[target.holder, *target.address],
                 date_text="2 January 2025",
+                title="Re: " + "; ".join(d.title for d in demands),
             )
 
         size = len(pdf(0))

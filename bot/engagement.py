@@ -29,6 +29,8 @@ class Impact:
     campaign_sent: int
     place: str | None = None  # "Glendale, CA", as letters are signed
     district: str | None = None  # "CA-30", once known
+    zip: str | None = None
+    street: str | None = None  # printed letters only
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class EngagementService:
                 if supporter.state and supporter.district is not None
                 else None
             ),
+            zip=supporter.zip,
+            street=supporter.street,
         )
 
     def set_updates(self, repo: Repo, telegram_id: int, on: bool) -> bool:

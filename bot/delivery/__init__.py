@@ -6,9 +6,10 @@ Core modules, no Telegram imports: the adapter decides how to send what these re
 from __future__ import annotations
 
 from bot.delivery.pdf import letter_pdf, printable
-from bot.delivery.phone import PhoneScriptRenderer, speaking_seconds, word_count
+from bot.delivery.phone import PhoneScript, PhoneScriptRenderer, speaking_seconds, word_count
 
 __all__ = [
+    "PhoneScript",
     "PhoneScriptRenderer",
     "letter_pdf",
     "printable",

@@ -25,12 +25,12 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 
 FONT_FAMILY = "DejaVuSans"
 PAGE_FORMAT = "letter"  # US Letter, 8.5 x 11 in
-MARGIN_MM = 25.4  # one inch all round, the US business-letter norm
+MARGIN_MM = 22.0  # seven-eighths of an inch all round, near the US business-letter inch
 HEAD_Y_MM = 12.7  # continuation header on pages 2+, half an inch from the top
-FONT_PT = 11
-LINE_MM = 5.0  # about 1.3 x the font size: easy to read and to annotate
-PARAGRAPH_GAP_MM = 3.6  # less than a blank line, so a usual letter with a story fits one page
-SIGNATURE_GAP_MM = 16.0  # room for a handwritten signature above the printed name
+FONT_PT = 10  # DejaVu Sans runs wide: 10 pt reads like 11-12 pt in most letter fonts
+LINE_MM = 4.4  # about 1.25 x the font size: easy to read and to annotate
+PARAGRAPH_GAP_MM = 2.8  # less than a blank line, so a letter to Congress with a story fits a page
+SIGNATURE_GAP_MM = 14.0  # room for a handwritten signature above the printed name
 
 # Whether fpdf2 can shape text (needs uharfbuzz); looked up once, patched in tests.
 SHAPING = find_spec("uharfbuzz") is not None
@@ -188,23 +188,26 @@ def letter_pdf(
     letter_body: str,
     *,
     sender_name: str,
-    sender_place: str,
+    sender_address: Sequence[str] = (),
     recipient_lines: Sequence[str],
     date_text: str,
     title: str | None = None,
 ) -> bytes:
     """The letter laid out for printing on US Letter paper, as PDF bytes.
 
-    Block format: the sender's name and place, the date, the recipient's address, an optional
-    bold subject line (`title`, also the document title), then the body paragraph by paragraph.
+    Block format: the sender's name and address lines, the date, the recipient's address, an
+    optional bold subject line (`title`, also the document title), then the body paragraph by
+    paragraph.
     When the body ends with the sender's name on its own line, as the bundled templates do,
     space for a handwritten signature is left above it; otherwise a closing signature block is
-    added. Long letters flow onto more pages, each after the first headed with the recipient,
+    added; address lines the signature lacks (a street given only for printing) join it under
+    the name. Long letters flow onto more pages, each after the first headed with the recipient,
     date and page number. All text goes through `printable`, so characters the font lacks are
     substituted or dropped (see there), never drawn as boxes. Supporter text is only ever
     drawn, never interpreted (no markdown, no page-number aliases).
     """
-    sender_name, sender_place = printable(sender_name).strip(), printable(sender_place).strip()
+    sender_name = printable(sender_name).strip()
+    address = [line for line in (printable(a).strip() for a in sender_address) if line]
     recipients = [line for line in (printable(r).strip() for r in recipient_lines) if line]
     date_line = printable(date_text).strip()
     body = printable(letter_body).strip()
@@ -223,7 +226,7 @@ def letter_pdf(
     pdf.add_page()
     pdf.set_font(FONT_FAMILY, size=FONT_PT)
 
-    _block(pdf, [sender_name, sender_place])
+    _block(pdf, [sender_name, *address])
     _block(pdf, [date_line])
     _block(pdf, recipients)
     if title:
@@ -235,7 +238,9 @@ def letter_pdf(
     closing = _split_closing(paragraphs[-1], sender_name) if paragraphs else None
     if closing is not None:
         paragraphs = paragraphs[:-1]
-    before, after = closing or ([], [line for line in (sender_name, sender_place) if line])
+    before, after = closing or ([], [line for line in (sender_name,) if line])
+    missing = [line for line in address if line not in after]
+    after = [*after[:1], *missing, *after[1:]]
     signature_mm = (len(before) + len(after)) * LINE_MM + SIGNATURE_GAP_MM
     for index, paragraph in enumerate(paragraphs):
         align = "R" if _is_rtl(paragraph) else "L"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.campaign import Channel, Target
-from bot.officials.members import Member
+from bot.campaign import CONGRESS, Channel, Target
+from bot.officials.members import NON_STATES, Member
+from bot.places import US_STATES
 from bot.store import Repo
 from bot.store import officials as officials_store
 
@@ -22,11 +23,10 @@ def member_target(member: Member, routing: str, checked: date) -> Target:
     if contact.phone:
         channels.append(Channel(kind="phone", label="Washington office", value=contact.phone))
     channels.append(Channel(kind="post", label="Mail", value=", ".join(member.address_block)))
-    where = member.state if member.is_senator else member.seat
     return Target(
         id=member.bioguide_id.lower(),
         label=f"{member.title} {member.formal_name}",
-        office=f"United States {member.title} for {where}",
+        office=office_name(member),
         holder=member.address_block[0],
         salutation=member.salutation.rstrip(":"),
         address=list(member.address_block[1:]),
@@ -34,7 +34,29 @@ def member_target(member: Member, routing: str, checked: date) -> Target:
         channels=channels,
         checked=checked,
         checked_source="congress-legislators open data, as imported by the organizers",
+        kind=CONGRESS,
+        short_name=f"{member.title} {member.surname}",
+        constituent=True,
     )
+
+
+def office_name(member: Member) -> str:
+    """ "United States Senator for Washington", "Representative for Washington's 9th district"."""
+    state = US_STATES.get(member.state, member.state)
+    if member.is_senator:
+        return f"United States Senator for {state}"
+    if member.state in NON_STATES:
+        return f"{member.title} for {state}"
+    if not member.district:
+        return f"{member.title} for {state} (at large)"
+    return f"{member.title} for {state}'s {ordinal(member.district)} district"
+
+
+def ordinal(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def directory_date(repo: Repo) -> date | None:

@@ -35,6 +35,11 @@ class Supporter(SQLModel, table=True):
     offered_updates: bool = False
     blocked: bool = False
     editing_letter_id: int | None = None
+    # A street for printed letters: asked once, when the supporter first asks for a printable
+    # kit (many congressional offices answer only letters that carry one); never required.
+    street: str | None = Field(default=None, max_length=120)
+    street_asked: bool = False
+    addressing_letter_id: int | None = None  # the kit waiting for the street answer
     # Until when a new text is taken as the tail of a message Telegram split (see service).
     overflow_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
@@ -81,7 +86,6 @@ class Letter(SQLModel, table=True):
     variant: str = Field(max_length=128)
     wording: int = 0
     body: str = Field(default="", sa_column=Column(Text, nullable=False))
-    personal_chars: int = 0
     score: float = 0.0
     edited: bool = False
     created_at: datetime = Field(

@@ -38,6 +38,7 @@ class Conversation:
     draft_id: int | None
     revision: int
     state: dict[str, Any]
+    addressing_letter_id: int | None = None  # a kit waits for the supporter's street
 
 
 # The two statements of every message and button, built once (building them costs more than
@@ -50,6 +51,7 @@ _CONVERSATION = (
         col(Draft.id),
         col(Draft.revision),
         col(Draft.state),
+        col(Supporter.addressing_letter_id),
     )
     .select_from(Supporter)
     .outerjoin(Draft, and_(col(Draft.supporter_id) == Supporter.id, col(Draft.status) == "active"))
@@ -161,7 +163,9 @@ class Repo:
         row = self.session.connection().execute(_CONVERSATION, {"telegram_id": telegram_id}).first()
         if row is None:
             return None
-        return Conversation(row[0], row[1], _aware(row[2]), row[3], row[4] or 0, row[5] or {})
+        return Conversation(
+            row[0], row[1], _aware(row[2]), row[3], row[4] or 0, row[5] or {}, row[6]
+        )
 
     def conversation_of(self, supporter_id: int) -> Conversation | None:
         supporter = self.session.get(Supporter, supporter_id)

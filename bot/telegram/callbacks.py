@@ -36,7 +36,7 @@ class MenuAction:
 Callback = DraftAction | LetterAction | MenuAction
 
 DRAFT_ACTIONS = {"t", "ok", "skip"}
-LETTER_ACTIONS = {"sent", "again", "edit", "kit", "kit_sent"}
+LETTER_ACTIONS = {"sent", "again", "edit", "kit", "kit_sent", "nostreet"}
 MENU_ACTIONS = {
     "letter",
     "demands",

@@ -33,10 +33,11 @@ from telegram.ext import (
 from bot import flow
 from bot.campaign import Campaign
 from bot.delivery.pdf import letter_pdf
-from bot.delivery.phone import PhoneScriptRenderer, speaking_seconds
+from bot.delivery.phone import PhoneScriptRenderer
 from bot.engagement import EngagementService
+from bot.kits import KitService, StreetWanted
 from bot.letters import long_date
-from bot.service import LetterService, LetterView, Outcome, Person
+from bot.service import Kit, LetterService, LetterView, Outcome, Person
 from bot.store import Store
 from bot.telegram import keyboards
 from bot.telegram.admin import AdminGate
@@ -88,6 +89,7 @@ class Handlers:
         self.gate = gate
         self.engagement = EngagementService(campaign)
         self.phone = PhoneScriptRenderer(campaign)
+        self.kits = KitService(service)
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # New messages only: an edit of an earlier answer must not answer the current question.
@@ -214,6 +216,9 @@ class Handlers:
         message = update.effective_message
         text = message.text if message and message.text else ""
         outcome = await self.store.run(self.service.receive_text, person, text)
+        if outcome.kind == "street":
+            await self._answer_street(context, person, text)
+            return
         await self.show(context, person.telegram_id, outcome)
 
     async def on_non_text(self, update: Update, context: Context) -> None:
@@ -297,7 +302,15 @@ class Handlers:
             await self.send_letter(context, _chat_id(query), letter, replace=message)
             return "Here is another wording."
         if action.action == "kit":
-            return await self._send_kit(context, _chat_id(query), person, action.letter_id)
+            return await self._request_kit(context, _chat_id(query), person, action.letter_id)
+        if action.action == "nostreet":
+            kit = await self.store.run(self.kits.skip, person, action.letter_id)
+            if kit is None:
+                return "This letter is no longer available."
+            if message is not None:
+                await _try_edit_markup(message, None)
+            await self._send_kit(context, _chat_id(query), kit)
+            return None
         letter = await self.store.run(self.service.begin_edit, person, action.letter_id)
         if letter is None:
             return "This letter is no longer available."
@@ -306,19 +319,37 @@ class Handlers:
         await self._send(context, _chat_id(query), text)
         return None
 
-    async def _send_kit(
+    async def _request_kit(
         self, context: Context, chat_id: int, person: Person, letter_id: int
     ) -> str | None:
-        """A printable PDF of the letter, then the phone script and every way to reach them."""
-        kit = await self.store.run(self.service.delivery_kit, person, letter_id)
-        if kit is None:
+        """The kit, after asking once for a street to print under the signature."""
+        found = await self.store.run(self.kits.request, person, letter_id)
+        if found is None:
             return "This letter is no longer available."
+        if isinstance(found, StreetWanted):
+            text = render("street_prompt", letter=found.letter)
+            await self._send(context, chat_id, text, keyboards.street_keyboard(found.letter))
+            return None
+        await self._send_kit(context, chat_id, found)
+        return None
+
+    async def _answer_street(self, context: Context, person: Person, text: str) -> None:
+        found = await self.store.run(self.kits.answer, person, text)
+        chat_id = person.telegram_id
+        if isinstance(found, flow.InvalidAnswer):
+            notice = render("invalid", reason=found.reason, details=found.details)
+            await self._send(context, chat_id, notice + "\n\n" + render("street_retry"))
+        elif found is not None:
+            await self._send_kit(context, chat_id, found)
+
+    async def _send_kit(self, context: Context, chat_id: int, kit: Kit) -> None:
+        """A printable PDF of the letter, then phone scripts and every way to reach them."""
         target = kit.letter.target
         pdf = await asyncio.to_thread(
             letter_pdf,
             kit.letter.body,
             sender_name=kit.signer.name,
-            sender_place=kit.signer.place,
+            sender_address=kit.signer.address_lines,
             recipient_lines=[target.holder, *target.address],
             date_text=long_date(kit.written),
             title="Re: " + "; ".join(d.title for d in kit.demands),
@@ -328,10 +359,9 @@ class Handlers:
             InputFile(pdf, filename=_letter_filename(kit.letter, "pdf")),
             caption=render("kit_caption", letter=kit.letter),
         )
-        script = self.phone.render(target, kit.demands, kit.signer)
-        text = render("kit", letter=kit.letter, script=script, seconds=speaking_seconds(script))
+        scripts = self.phone.scripts(target, kit.demands, kit.signer)
+        text = render("kit", letter=kit.letter, scripts=scripts)
         await self._send(context, chat_id, text, keyboards.letter_sent_keyboard(kit.letter))
-        return None
 
     async def _thank_for_sending(self, context: Context, person: Person) -> None:
         after = await self.store.run(self.engagement.after_send, person.telegram_id)
@@ -387,7 +417,13 @@ class Handlers:
     ) -> None:
         if outcome.kind in ("prompt", "stale", "invalid") and outcome.prompt is not None:
             error = outcome.error if outcome.kind == "invalid" else None
-            text = render("prompt", prompt=outcome.prompt, error=error)
+            text = render(
+                "prompt",
+                prompt=outcome.prompt,
+                error=error,
+                notice=outcome.draft.notice if outcome.draft else None,
+                story_prompts=self.campaign.story_prompts,
+            )
             markup = keyboards.prompt_keyboard(
                 outcome.prompt, outcome.draft_id or 0, outcome.revision
             )

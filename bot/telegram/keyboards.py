@@ -102,3 +102,10 @@ def letter_sent_keyboard(letter: LetterView) -> InlineKeyboardMarkup | None:
     if letter.sent:
         return None
     return InlineKeyboardMarkup([[_button("📮 I sent it", LetterAction(letter.id, "kit_sent"))]])
+
+
+def street_keyboard(letter: LetterView) -> InlineKeyboardMarkup:
+    """Under the street question: the kit without a street."""
+    return InlineKeyboardMarkup(
+        [[_button("Skip: print without it ⏭", LetterAction(letter.id, "nostreet"))]]
+    )

@@ -10,7 +10,9 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from bot.letters.score import MEANING
 from bot.paths import TEMPLATES_DIR
+from bot.places import US_STATES
 
 MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
@@ -31,6 +33,8 @@ def _env() -> ImmutableSandboxedEnvironment:
     env.filters["count"] = count
     env.filters["percent"] = lambda x: f"{round(x * 100)}%"
     env.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
+    env.filters["state_name"] = lambda code: US_STATES.get(code, code)
+    env.globals["score_meaning"] = MEANING
     return env
 
 

@@ -59,8 +59,14 @@ def test_plain_folds_whitespace_and_cuts_at_a_word(text: str, limit: int, expect
     assert plain(text, limit) == expected
 
 
+class _Since:
+    recap = ("What happened <since>.",)
+    as_of = __import__("datetime").date(2025, 8, 8)
+
+
 class _Stub:
     title = "A <campaign>"
+    since = _Since()
 
 
 def test_bundled_demands_message_is_valid_telegram_html(campaign: Campaign) -> None:
