@@ -92,12 +92,12 @@ def build_database(
             """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)
             INSERT INTO letter (id, campaign_id, supporter_id, target_id, demands, variant,
-                wording, body, personal_chars, score, edited, created_at, sent_at, outcome)
+                wording, body, score, edited, created_at, sent_at, outcome)
             SELECT i, :campaign, 1 + (i * 48271) % :supporters,
                 CASE i % 2 WHEN 0 THEN 'president' ELSE 'secstate' END,
                 CASE i % 5 WHEN 0 THEN 'sanctions,aid,corridor' WHEN 1 THEN 'sanctions,aid'
                     WHEN 2 THEN 'corridor' WHEN 3 THEN 'aid,corridor' ELSE 'sanctions' END,
-                'standard/a', 0, substr(:text, 1 + i % 50, :body), (i * 13) % 400,
+                'standard/a', 0, substr(:text, 1 + i % 50, :body),
                 ((i * 2654435761) % 1000) / 1000.0, 0,
                 strftime('%Y-%m-%d %H:%M:%S.000000', :now,
                     '-' || (i % :days) || ' days', '-' || (i % 86000) || ' seconds'),

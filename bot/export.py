@@ -5,11 +5,17 @@
     await store.run(export, tmp, campaign_id=..., what="supporters")           # in the bot
 
 `what`:
-- "summary" (default): letters and sends per day × target × demand × state × source. No
-  personal data at all.
+- "summary" (default): letters and sends per day × target × demand × state × source, the
+  target named (`recipient`, `recipient_office`) beside its id. No personal data at all.
 - "letters" / "supporters": one row per letter / supporter, with the supporter's public id (a
   stable pseudonym), never a Telegram id or a name unless `include_personal=True`, which adds
-  names, Telegram ids, city, ZIP and (for letters) the letter bodies.
+  names, Telegram ids, city, ZIP and (for letters) the letter bodies. Letters name their
+  recipient (`recipient`, `recipient_office`, `recipient_state`) after `target`.
+
+Recipients are named as in the stats (bot/recipients.py): members of Congress from the
+legislator table ("Sen. Maria Cantwell (D, WA)", "Senator", "WA"; "Former member C000127" once
+they are no longer in it), campaign offices by their label and office when `campaign` is given
+(else by their id), with an empty state.
 
 Rows come from the database cursor in batches and are written as they arrive; nothing holds the
 whole export. CSV is UTF-8 with a byte order mark (without it Excel reads Armenian as mojibake),
@@ -34,6 +40,8 @@ from itertools import accumulate, islice
 from types import SimpleNamespace
 from typing import IO, Any, Literal, get_args
 
+from bot.campaign import Campaign
+from bot.recipients import LETTER_COLUMNS, SUMMARY_COLUMNS, named
 from bot.store import Repo, Store, reports
 
 What = Literal["summary", "letters", "supporters"]
@@ -184,14 +192,22 @@ def rows_for(
     what: What = "summary",
     include_personal: bool = False,
     since: date | None = None,
+    campaign: Campaign | None = None,
 ) -> reports.RowStream:
-    """The columns and rows of one export, streaming inside `repo`'s transaction."""
+    """The columns and rows of one export, streaming inside `repo`'s transaction.
+
+    `campaign` (the one `campaign_id` names) labels its offices; without it they keep ids.
+    """
+    if campaign is not None and campaign.id != campaign_id:
+        raise ValueError(f"campaign {campaign.id!r} is not {campaign_id!r}")
     if what == "summary":
         if include_personal:
             raise ValueError("the summary has no personal data; use letters or supporters")
-        return reports.summary_rows(repo, campaign_id, since)
+        summary = reports.summary_rows(repo, campaign_id, since)
+        return named(repo, campaign, summary, SUMMARY_COLUMNS)
     if what == "letters":
-        return reports.letter_rows(repo, campaign_id, since, include_personal)
+        letters = reports.letter_rows(repo, campaign_id, since, include_personal)
+        return named(repo, campaign, letters, LETTER_COLUMNS)
     if what == "supporters":
         return reports.supporter_rows(repo, campaign_id, since, include_personal)
     raise ValueError(f"unknown export {what!r}; choose one of {', '.join(WHATS)}")
@@ -206,13 +222,16 @@ def export(
     fmt: Format = "csv",
     include_personal: bool = False,
     since: date | None = None,
+    campaign: Campaign | None = None,
 ) -> int:
     """Write one export to the binary file `out` and return how many rows it has.
 
     `source` is a Store (a read transaction is opened here) or the Repo of an open one, so
     the bot can run it off the event loop with `store.run(export, out, campaign_id=...)`.
-    `since` keeps letters drafted (supporters joined) on or after that UTC day.
-    Raises ValueError for an unknown `what` or `fmt`, or personal data asked of the summary.
+    `since` keeps letters drafted (supporters joined) on or after that UTC day. `campaign`
+    (the one `campaign_id` names) gives its offices' labels to the recipient columns.
+    Raises ValueError for an unknown `what` or `fmt`, personal data asked of the summary,
+    or a `campaign` that is not `campaign_id`'s.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -226,8 +245,9 @@ def export(
                 fmt=fmt,
                 include_personal=include_personal,
                 since=since,
+                campaign=campaign,
             )
-    stream = rows_for(source, campaign_id, what, include_personal, since)
+    stream = rows_for(source, campaign_id, what, include_personal, since, campaign)
     if fmt == "json":
         return _write_json_batches(stream.batches, out, stream.columns)
     return _write_csv_batches(stream.batches, out, stream.columns)

@@ -5,8 +5,9 @@
 
 `campaign_stats` runs a few GROUP BY queries (bot/store/reports.py) in one transaction, so
 every number comes from the same snapshot on SQLite; here they are only labelled with the
-campaign's names, ordered and zero-filled. The result is plain frozen data that a front end
-formats as it likes: `by_day` feeds a chart, the rest tables.
+campaign's names, ordered and zero-filled. Recipients are named by bot/recipients.py (members
+of Congress from the legislator table, in the same transaction). The result is plain frozen
+data that a front end formats as it likes: `by_day` feeds a chart, the rest tables.
 
 Scope: letter counts are the campaign's; supporter counts are the bot's (supporters are not
 tied to one campaign). Days are UTC days.
@@ -14,16 +15,25 @@ tied to one campaign). Days are UTC days.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from bot.campaign import Campaign
+from bot.letters.score import MEANING
+from bot.recipients import CONGRESS, FORMER, HOUSE, OFFICE, SENATE, Recipient, recipients_for
 from bot.store import Repo, reports
 from bot.store.reports import DIRECT, FORGOTTEN, UNKNOWN_STATE
 
 DAYS = 30
 TOP_REFERRERS = 10
+PERSONALIZATION = MEANING
+_GROUPS = {
+    SENATE: "Senators (all)",
+    HOUSE: "Representatives (all)",
+    FORMER: "Former members (all)",
+}
+_LOOKUPS = {"senators": SENATE, "representative": HOUSE}
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,22 @@ class LetterTally:
 
     key: str
     label: str
+    drafted: int
+    sent: int
+
+
+@dataclass(frozen=True)
+class RecipientTally:
+    """Letters to one recipient (see bot/recipients.py), or to all members of one `kind`.
+
+    A kind's line has the key "(senate)", "(house)" or "(former)" and an empty office.
+    """
+
+    key: str
+    label: str
+    office: str
+    state: str | None
+    kind: str
     drafted: int
     sent: int
 
@@ -96,12 +122,18 @@ class CampaignStats:
     title: str
     today: date
     totals: Totals
-    median_score: float | None
-    """Median personalization score (0..1) of the campaign's letters; None without letters."""
-    by_target: tuple[LetterTally, ...]
-    """Campaign targets in campaign order (zeros included), then unknown ids by id."""
+    median_supporter_score: float | None
+    """Median over the writers of each one's mean personalization score (0..1) in this
+    campaign: a supporter with five letters counts once. None without writers."""
+    by_target: tuple[RecipientTally, ...]
+    """Every recipient: campaign offices in campaign order (zeros included), ids the campaign
+    no longer has by id, then members of Congress, most letters first."""
+    by_kind: tuple[RecipientTally, ...]
+    """The offices of `by_target`, then "Senators (all)" and "Representatives (all)" (when
+    the campaign looks them up or they have letters), "Former members (all)" if any."""
     by_demand: tuple[LetterTally, ...]
-    """Like by_target. A letter making two demands counts for both."""
+    """Campaign demands in campaign order (zeros included), then unknown ids by id. A letter
+    making two demands counts for both."""
     by_state: tuple[GroupTally, ...]
     """Most letters first."""
     by_source: tuple[GroupTally, ...]
@@ -110,6 +142,11 @@ class CampaignStats:
     """The last DAYS days, oldest first, ending with `today`; days without letters are 0."""
     top_referrers: tuple[Referrer, ...]
     """Most supporters brought first."""
+
+    @property
+    def members(self) -> tuple[RecipientTally, ...]:
+        """The members of Congress in `by_target`, most letters first."""
+        return tuple(t for t in self.by_target if t.kind in CONGRESS)
 
 
 def campaign_stats(
@@ -148,19 +185,56 @@ def campaign_stats(
         referred=sum(row.referred for row in supporter_rows),
     )
     demands = {row.key: [row.drafted, row.sent] for row in reports.demand_counts(repo, campaign.id)}
+    by_target = _by_target(targets, recipients_for(repo, campaign, targets))
+    looked_up = {_LOOKUPS[lookup.lookup] for lookup in campaign.lookups}
     return CampaignStats(
         campaign_id=campaign.id,
         title=campaign.title,
         today=today,
         totals=totals,
-        median_score=reports.median_score(repo, campaign.id, drafted),
-        by_target=_labelled(targets, {t.id: t.label for t in campaign.targets}),
+        median_supporter_score=reports.median_supporter_score(repo, campaign.id, totals.writers),
+        by_target=by_target,
+        by_kind=_by_kind(by_target, looked_up),
         by_demand=_labelled(demands, {d.id: d.title for d in campaign.demands}),
         by_state=_groups(supporter_rows, writer_rows, "state"),
         by_source=_groups(supporter_rows, writer_rows, "source"),
         by_day=_days(today, days, drafted_days, sent_days),
         top_referrers=tuple(Referrer(*row) for row in reports.top_referrers(repo, top)),
     )
+
+
+def _by_target(
+    counts: Mapping[str, list[int]], recipients: Mapping[str, Recipient]
+) -> tuple[RecipientTally, ...]:
+    """Offices in `recipients` order (campaign first, even at zero), then members by letters."""
+    tallies = [
+        RecipientTally(r.key, r.label, r.office, r.state, r.kind, *counts.get(r.key, (0, 0)))
+        for r in recipients.values()
+    ]
+    offices = [t for t in tallies if t.kind == OFFICE]
+    members = sorted(
+        (t for t in tallies if t.kind != OFFICE), key=lambda t: (-t.drafted, -t.sent, t.label)
+    )
+    return tuple(offices + members)
+
+
+def _by_kind(
+    by_target: Sequence[RecipientTally], looked_up: Collection[str]
+) -> tuple[RecipientTally, ...]:
+    """Each office, then one line per kind of member: how many letters went to Congress."""
+    lines = [t for t in by_target if t.kind == OFFICE]
+    totals = {kind: [0, 0] for kind in _GROUPS if kind in looked_up}
+    for tally in by_target:
+        if tally.kind in _GROUPS:
+            total = totals.setdefault(tally.kind, [0, 0])
+            total[0] += tally.drafted
+            total[1] += tally.sent
+    lines += [
+        RecipientTally(f"({kind})", label, "", None, kind, *totals[kind])
+        for kind, label in _GROUPS.items()
+        if kind in totals
+    ]
+    return tuple(lines)
 
 
 def _labelled(
@@ -213,8 +287,10 @@ def _percent(share: float | None) -> str:
     return "n/a" if share is None else f"{share:.0%}"
 
 
-def _table(title: str, header: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> list[str]:
-    """A left-aligned first column and right-aligned numbers, under a title."""
+def _table(
+    title: str, header: tuple[str, ...], rows: Iterable[tuple[object, ...]], text: int = 1
+) -> list[str]:
+    """The first `text` columns left-aligned and the numbers after them right-aligned."""
     body = [tuple(str(cell) for cell in row) for row in rows]
     if not body:
         return [title, "  (none yet)"]
@@ -222,8 +298,9 @@ def _table(title: str, header: tuple[str, ...], rows: Iterable[tuple[object, ...
     widths = [max(len(row[i]) for row in grid) for i in range(len(header))]
     lines = [title]
     for row in grid:
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        cells = [
+            c.ljust(w) if i < text else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  " + "  ".join(cells).rstrip())
     return lines
@@ -232,7 +309,7 @@ def _table(title: str, header: tuple[str, ...], rows: Iterable[tuple[object, ...
 def format_stats_text(stats: CampaignStats) -> str:
     """The stats as plain text for a terminal (fixed-width columns, no colours)."""
     t = stats.totals
-    median = "n/a" if stats.median_score is None else f"{stats.median_score:.0%}"
+    median = _percent(stats.median_supporter_score)
     lines = [
         f"{stats.title} ({stats.campaign_id}), as of {stats.today.isoformat()} (UTC)",
         "",
@@ -248,13 +325,19 @@ def format_stats_text(stats: CampaignStats) -> str:
                 ("opted in to updates (not blocked)", f"{t.opted_in:,}"),
                 ("blocked the bot", f"{t.blocked:,}"),
                 ("joined through an invite", f"{t.referred:,}"),
-                ("median personalization", median),
+                ("median personalization (per supporter)", median),
             ],
         ),
+        "  " + PERSONALIZATION,
     ]
     letter_header = ("", "drafted", "sent")
-    for title, tallies in (("By target", stats.by_target), ("By demand", stats.by_demand)):
-        lines += ["", *_table(title, letter_header, [_letter_row(x) for x in tallies])]
+    lines += ["", *_table("By recipient", letter_header, [_kind_row(x) for x in stats.by_kind])]
+    if any(kind.kind != OFFICE for kind in stats.by_kind):
+        member_header = ("", "office", "state", "drafted", "sent")
+        member_rows = [_member_row(x) for x in stats.members]
+        lines += ["", *_table("Members of Congress", member_header, member_rows, text=3)]
+    by_demand = [_letter_row(x) for x in stats.by_demand]
+    lines += ["", *_table("By demand", letter_header, by_demand)]
     group_header = ("", "supporters", "wrote", "drafted", "sent")
     for title, groups in (("By state", stats.by_state), ("By source", stats.by_source)):
         lines += ["", *_table(title, group_header, [_group_row(x) for x in groups])]
@@ -275,9 +358,21 @@ def format_stats_text(stats: CampaignStats) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _letter_row(tally: LetterTally) -> tuple[str, ...]:
+def _letter_row(tally: LetterTally | RecipientTally) -> tuple[str, ...]:
+    """A demand or office with its id when that differs from its label."""
     label = tally.label if tally.label == tally.key else f"{tally.label} [{tally.key}]"
     return (label, f"{tally.drafted:,}", f"{tally.sent:,}")
+
+
+def _kind_row(tally: RecipientTally) -> tuple[str, ...]:
+    """An office, or all members of one kind (their key is no id: it is left out)."""
+    if tally.kind == OFFICE:
+        return _letter_row(tally)
+    return (tally.label, f"{tally.drafted:,}", f"{tally.sent:,}")
+
+
+def _member_row(tally: RecipientTally) -> tuple[str, ...]:
+    return (tally.label, tally.office, tally.state or "", f"{tally.drafted:,}", f"{tally.sent:,}")
 
 
 def _group_row(group: GroupTally) -> tuple[str, ...]:

@@ -6,16 +6,34 @@ comments below, so the tests compare with numbers a person checked, not with the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from string import ascii_lowercase
 
+from bot.officials import import_files
 from bot.store import Letter, Repo, Store, Supporter
+from tests.support import FIXTURES_DIR, campaign_toml
 
 CAMPAIGN = "tiny"
 TODAY = date(2024, 6, 30)
 ARMENIAN = "Անի Հակոբյան"
+LEGISLATORS = FIXTURES_DIR / "officials" / "legislators-small.json"
+LOOKUPS = """
+[[lookups]]
+id = "senators"
+label = "Your senators"
+lookup = "senators"
+demands = ["alpha"]
+
+[[lookups]]
+id = "representative"
+label = "Your representative"
+lookup = "representative"
+demands = ["alpha"]
+"""
 
 
 def at(month: int, day: int, hour: int = 12) -> datetime:
@@ -122,3 +140,46 @@ def seed(store: Store) -> Seeded:
             public_ids={k: v.public_id for k, v in people.items()},
             telegram_ids={k: v.telegram_id for k, v in people.items()},
         )
+
+
+def congress_campaign_toml() -> str:
+    """The tiny campaign (mayor, council) that also writes to each supporter's own members."""
+    targets = {"mayor": ["alpha", "beta"], "council": ["gamma"]}
+    return campaign_toml(("alpha", "beta", "gamma"), targets, CAMPAIGN) + LOOKUPS
+
+
+def import_legislators(store: Store, tmp_path: Path, leave: Sequence[str] = ()) -> None:
+    """The made-up members of tests/fixtures/officials, imported as organizers do; the
+    bioguide ids in `leave` are dropped first, as if they had left Congress."""
+    path = LEGISLATORS
+    if leave:
+        people = json.loads(LEGISLATORS.read_text(encoding="utf-8"))
+        kept = [p for p in people if p["id"]["bioguide"] not in leave]
+        path = tmp_path / "legislators-current.json"
+        path.write_text(json.dumps(kept), encoding="utf-8")
+    import_files(store, [path])
+
+
+def seed_congress(store: Store) -> None:
+    """Letters of campaign "tiny" to members of Congress; import_legislators first.
+
+    Target (label in the legislator fixture)           letters  sent  scores
+      a000001 Sen. Alice Aldrich (D, VT)                     2     1  s1: 0.8, 0.6
+      h000008 Sen. Hana Hughes (D, AZ)                       1     1  s1: 0.1
+      c000003 Rep. Carmen Castillo (D, VT at-large)          1     0  s2: 0.4
+      d000004 Del. Dana Dupont (D, DC)                       1     0  s2: 0.2
+      z000099 (not in the table: Former member Z000099)      1     1  s3: 0.9
+      mayor   Office mayor                                   1     1  s3: 0.5
+    Per supporter (state): s1 (VT) 0.5, s2 (AZ) 0.3, s3 (DC) 0.7; median 0.5.
+    """
+    with store.transaction() as repo:
+        s1 = add_supporter(repo, 201, state="VT")
+        s2 = add_supporter(repo, 202, state="AZ")
+        s3 = add_supporter(repo, 203, state="DC")
+        add_letter(repo, s1, "a000001", ["alpha"], at(6, 10), at(6, 11), 0.8)
+        add_letter(repo, s1, "a000001", ["alpha"], at(6, 12), None, 0.6)
+        add_letter(repo, s1, "h000008", ["alpha"], at(6, 12), at(6, 12), 0.1)
+        add_letter(repo, s2, "c000003", ["alpha"], at(6, 13), None, 0.4)
+        add_letter(repo, s2, "d000004", ["alpha"], at(6, 13), None, 0.2)
+        add_letter(repo, s3, "z000099", ["alpha"], at(6, 14), at(6, 14), 0.9)
+        add_letter(repo, s3, "mayor", ["alpha"], at(6, 14), at(6, 15), 0.5)

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.letters.score import MEANING
 from bot.store import Store
-from tests.reportdata import ARMENIAN, CAMPAIGN, seed
+from tests.reportdata import ARMENIAN, CAMPAIGN, import_legislators, seed, seed_congress
 from tests.support import campaign_toml
 
 BOM = b"\xef\xbb\xbf"
@@ -53,6 +54,33 @@ def test_stats_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert "A tiny test campaign (tiny)" in out
     assert "letters drafted" in out and "Office mayor [mayor]" in out
     assert "Last 30 days" in out and "Top referrers" in out
+    assert "median personalization (per supporter)" in out
+    assert MEANING + "\n" in out
+
+
+def test_stats_and_exports_name_members_of_congress(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store.from_url(f"sqlite:///{env / 'bot.db'}")
+    try:
+        import_legislators(store, env)
+        seed_congress(store)
+    finally:
+        store.close()
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert "Senators (all)" in out and "Representatives (all)" in out
+    assert "Members of Congress" in out and "Sen. Alice Aldrich (D, VT)" in out
+    assert "Former member Z000099" in out and "a000001" not in out
+    letters = env / "letters.csv"
+    assert main(["export", "--what", "letters", "--out", str(letters)]) == 0
+    rows = list(csv.DictReader(io.StringIO(letters.read_text(encoding="utf-8-sig"), newline="")))
+    senator = next(r for r in rows if r["target"] == "a000001")
+    assert (senator["recipient"], senator["recipient_office"], senator["recipient_state"]) == (
+        "Sen. Alice Aldrich (D, VT)",
+        "Senator",
+        "VT",
+    )
 
 
 def test_export_defaults_to_a_summary_csv_on_stdout(
@@ -60,7 +88,8 @@ def test_export_defaults_to_a_summary_csv_on_stdout(
 ) -> None:
     assert main(["export"]) == 0
     data = capsysbinary.readouterr().out
-    assert data.startswith(BOM + b'"day","target","demand","state","source","letters","sent"')
+    header = b'"day","target","recipient","recipient_office","demand","state","source","letters"'
+    assert data.startswith(BOM + header + b',"sent"\r\n')
     assert ARMENIAN.encode() not in data
 
 

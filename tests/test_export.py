@@ -6,15 +6,27 @@ import csv
 import io
 import json
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.campaign import Campaign
 from bot.export import BATCH, export, neutralize, write_csv, write_json
 from bot.store import Store
-from tests.reportdata import ARMENIAN, CAMPAIGN, Seeded, add_letter, add_supporter, at, seed
+from tests.reportdata import (
+    ARMENIAN,
+    CAMPAIGN,
+    Seeded,
+    add_letter,
+    add_supporter,
+    at,
+    import_legislators,
+    seed,
+    seed_congress,
+)
 
 BOM = b"\xef\xbb\xbf"
 
@@ -22,6 +34,15 @@ BOM = b"\xef\xbb\xbf"
 @pytest.fixture
 def seeded(tmp_store: Store) -> Seeded:
     return seed(tmp_store)
+
+
+@pytest.fixture
+def tiny(make_campaign: Callable[..., Campaign]) -> Campaign:
+    return make_campaign(
+        campaign_id=CAMPAIGN,
+        demands=("alpha", "beta", "gamma"),
+        targets={"mayor": ["alpha", "beta"], "council": ["gamma"]},
+    )
 
 
 def run(store: Store, **kwargs: Any) -> bytes:
@@ -40,7 +61,17 @@ def test_summary_is_the_default_and_counts_per_day_target_demand_state_source(
     tmp_store: Store, seeded: Seeded
 ) -> None:
     rows = read_csv(run(tmp_store))
-    assert list(rows[0]) == ["day", "target", "demand", "state", "source", "letters", "sent"]
+    assert list(rows[0]) == [
+        "day",
+        "target",
+        "recipient",
+        "recipient_office",
+        "demand",
+        "state",
+        "source",
+        "letters",
+        "sent",
+    ]
     table = {
         (r["day"], r["target"], r["demand"], r["state"], r["source"]): (r["letters"], r["sent"])
         for r in rows
@@ -54,6 +85,22 @@ def test_summary_is_the_default_and_counts_per_day_target_demand_state_source(
         ("2024-06-30", "mayor", "alpha", "CA", "direct"): ("1", "1"),
         ("2024-06-30", "mayor", "beta", "CA", "direct"): ("1", "1"),
     }
+
+
+def test_summary_names_each_target_beside_its_id(
+    tmp_store: Store, seeded: Seeded, tiny: Campaign
+) -> None:
+    names = {
+        r["target"]: (r["recipient"], r["recipient_office"])
+        for r in read_csv(run(tmp_store, campaign=tiny))
+    }
+    assert names == {
+        "mayor": ("Office mayor", "Head of mayor"),
+        "council": ("Office council", "Head of council"),
+        "ghost": ("ghost", ""),  # no longer in the campaign file
+    }
+    # Without the campaign its offices keep their ids (and no office).
+    assert {r["recipient"] for r in read_csv(run(tmp_store))} == {"mayor", "council", "ghost"}
 
 
 def test_summary_carries_no_personal_data(tmp_store: Store, seeded: Seeded) -> None:
@@ -72,8 +119,10 @@ def test_summary_since(tmp_store: Store, seeded: Seeded) -> None:
 
 
 # Letters
-def test_letters_one_row_each_pseudonymous_by_default(tmp_store: Store, seeded: Seeded) -> None:
-    data = run(tmp_store, what="letters")
+def test_letters_one_row_each_pseudonymous_by_default(
+    tmp_store: Store, seeded: Seeded, tiny: Campaign
+) -> None:
+    data = run(tmp_store, what="letters", campaign=tiny)
     rows = read_csv(data)
     assert [r["target"] for r in rows] == ["mayor", "council", "mayor", "ghost", "mayor", "mayor"]
     first = rows[0]
@@ -83,6 +132,9 @@ def test_letters_one_row_each_pseudonymous_by_default(tmp_store: Store, seeded: 
         "state": "CA",
         "source": "direct",
         "target": "mayor",
+        "recipient": "Office mayor",
+        "recipient_office": "Head of mayor",
+        "recipient_state": "",
         "demands": "alpha,beta",
         "created_at_utc": "2024-06-30 10:00:00",
         "sent_at_utc": "2024-06-30 12:00:00",
@@ -117,6 +169,69 @@ def test_letters_since_filters_by_drafting_day(tmp_store: Store, seeded: Seeded)
     ]
 
 
+def test_letters_name_members_of_congress(tmp_store: Store, tmp_path: Path, tiny: Campaign) -> None:
+    import_legislators(tmp_store, tmp_path)
+    seed_congress(tmp_store)
+    rows = read_csv(run(tmp_store, what="letters", campaign=tiny))
+    names = {
+        r["target"]: (r["recipient"], r["recipient_office"], r["recipient_state"]) for r in rows
+    }
+    assert names == {
+        "a000001": ("Sen. Alice Aldrich (D, VT)", "Senator", "VT"),
+        "h000008": ("Sen. Hana Hughes (D, AZ)", "Senator", "AZ"),
+        "c000003": ("Rep. Carmen Castillo (D, VT at-large)", "Representative", "VT"),
+        "d000004": ("Del. Dana Dupont (D, DC)", "Delegate", "DC"),
+        "z000099": ("Former member Z000099", "Former member of Congress", ""),
+        "mayor": ("Office mayor", "Head of mayor", ""),
+    }
+    assert list(rows[0])[4:8] == ["target", "recipient", "recipient_office", "recipient_state"]
+    summary = {
+        r["target"]: (r["recipient"], r["recipient_office"]) for r in read_csv(run(tmp_store))
+    }
+    assert summary["a000001"] == ("Sen. Alice Aldrich (D, VT)", "Senator")
+    assert summary["z000099"] == ("Former member Z000099", "Former member of Congress")
+
+
+def test_a_member_who_left_congress_after_the_letter(
+    tmp_store: Store, tmp_path: Path, tiny: Campaign
+) -> None:
+    import_legislators(tmp_store, tmp_path)
+    seed_congress(tmp_store)
+    import_legislators(tmp_store, tmp_path, leave=["A000001"])
+    for fmt in ("csv", "json"):
+        data = run(tmp_store, what="letters", fmt=fmt, campaign=tiny)
+        rows = read_csv(data) if fmt == "csv" else json.loads(data)
+        gone = [r for r in rows if r["target"] == "a000001"]
+        assert len(gone) == 2
+        assert gone[0]["recipient"] == "Former member A000001"
+        assert gone[0]["recipient_office"] == "Former member of Congress"
+        assert gone[0]["recipient_state"] in ("", None)
+
+
+def test_recipients_are_read_in_one_query(tmp_store: Store, tmp_path: Path, tiny: Campaign) -> None:
+    from sqlalchemy import event
+
+    import_legislators(tmp_store, tmp_path)
+    seed_congress(tmp_store)
+    statements: list[str] = []
+    event.listen(
+        tmp_store.engine,
+        "before_cursor_execute",
+        lambda _c, _cur, statement, *_rest: statements.append(statement),
+    )
+    for what in ("letters", "summary"):
+        statements.clear()
+        run(tmp_store, what=what, campaign=tiny)
+        selects = [s for s in statements if s.startswith("SELECT")]
+        assert len(selects) == 2  # the members, then the export itself
+        assert "FROM legislator" in selects[0]
+
+
+def test_a_campaign_that_is_not_the_exported_one(tmp_store: Store, tiny: Campaign) -> None:
+    with pytest.raises(ValueError, match="is not"):
+        export(tmp_store, io.BytesIO(), campaign_id="other", campaign=tiny)
+
+
 # Supporters
 def test_supporters_export(tmp_store: Store, seeded: Seeded) -> None:
     rows = read_csv(run(tmp_store, what="supporters"))
@@ -149,6 +264,8 @@ def test_json_is_one_array_with_the_same_values(tmp_store: Store, seeded: Seeded
     assert len(rows) == 6 and data.count(b"\n") == 6 + 2  # "[", one object per line, "]"
     first = rows[0]
     assert first["letter_id"] == 1 and first["score"] == 0.5 and first["sent_at_utc"]
+    assert first["recipient"] == "mayor" and first["recipient_office"] is None
+    assert first["recipient_state"] is None
     assert first["display_name"] == ARMENIAN
     assert rows[3]["display_name"] == "=HYPERLINK(1)"  # JSON is data, not a spreadsheet
     csv_rows = read_csv(run(tmp_store, what="letters", include_personal=True))
@@ -201,6 +318,7 @@ def test_formula_cells_from_the_database_are_neutralized(tmp_store: Store) -> No
         assert "'-evil" in cells
     letters = read_csv(run(tmp_store, what="letters", include_personal=True))[0]
     assert letters["supporter"] == "'-abc" and letters["target"] == "'=cmd"
+    assert letters["recipient"] == "'=cmd"  # the new name columns are guarded too
     assert letters["demands"] == "'+x" and letters["body"] == "'=1+1"
 
 

@@ -2,8 +2,9 @@
 
 Stats are a handful of GROUP BY queries whose answers are a few hundred rows at most, however
 many letters there are: the counting happens in the database, and Python only labels and adds
-up those small results (see bot/stats.py). The median reads one or two entries of the
-(campaign_id, score) index at an OFFSET instead of sorting scores in Python.
+up those small results (see bot/stats.py). The median personalization averages letters per
+supporter in the same kind of GROUP BY and reads the middle one or two of those means at an
+OFFSET, instead of sorting scores in Python.
 
 Exports are one query each, read from the DBAPI cursor in batches (`stream_results`, a server
 side cursor on PostgreSQL), so memory does not grow with the table. Their rows are plain tuples
@@ -18,13 +19,13 @@ Supporters are not tied to a campaign (one bot, one supporter list); letters are
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
 from typing import Any, NamedTuple
 
-from sqlalchemy import Float, Numeric, Select, String, and_, case, cast, func
+from sqlalchemy import Float, Numeric, RowMapping, Select, String, and_, case, cast, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
@@ -34,7 +35,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col
 
-from bot.store.models import Letter, LetterDemand, Supporter
+from bot.store.models import Legislator, Letter, LetterDemand, Supporter
 from bot.store.repo import Repo
 
 DIRECT = "direct"
@@ -267,23 +268,46 @@ def supporter_counts(repo: Repo) -> list[SupporterCount]:
     return [SupporterCount(*row) for row in repo.session.connection().execute(query)]
 
 
-def median_score(repo: Repo, campaign_id: str, letters: int) -> float | None:
-    """The median personalization score of the campaign's `letters` letters.
+def median_supporter_score(repo: Repo, campaign_id: str, writers: int) -> float | None:
+    """The median, over the campaign's `writers` supporters, of each one's mean letter score.
 
-    ORDER BY score with an OFFSET walks the (campaign_id, score) index to the middle entry;
-    with an even count the two middle scores are averaged. None when there are no letters.
+    Per supporter, so one who writes to five offices counts once, like one who writes once.
+    One scan averages the letters per supporter (GROUP BY, as `writer_counts` counts them:
+    `writers` is its total), then ORDER BY mean with an OFFSET reads the middle mean; with an
+    even count the two middle ones are averaged. Letters of supporters who used /forget have
+    no supporter to count and are left out. None without writers.
     """
-    if letters <= 0:
+    if writers <= 0:
         return None
+    means = (
+        sa_select(func.avg(col(Letter.score)).label("mean"))
+        .where(
+            unindexed(col(Letter.campaign_id)) == campaign_id,
+            unindexed(col(Letter.supporter_id)).is_not(None),
+        )
+        .group_by(unindexed(col(Letter.supporter_id)))
+        .subquery()
+    )
     query = (
-        sa_select(col(Letter.score))
-        .where(col(Letter.campaign_id) == campaign_id)
-        .order_by(col(Letter.score))
-        .offset((letters - 1) // 2)
-        .limit(1 if letters % 2 else 2)
+        sa_select(means.c.mean)
+        .order_by(means.c.mean)
+        .offset((writers - 1) // 2)
+        .limit(1 if writers % 2 else 2)
     )
     scores = [float(row[0]) for row in repo.session.connection().execute(query)]
     return sum(scores) / len(scores) if scores else None
+
+
+def legislator_rows(repo: Repo, bioguide_ids: Collection[str] | None = None) -> list[RowMapping]:
+    """Members of Congress (every column) by bioguide id, upper case; all of them for None.
+
+    One query for the lot, so naming the recipients of a report never costs a query each.
+    """
+    table: Any = Legislator.__table__  # type: ignore[attr-defined]
+    query = sa_select(table).order_by(table.c.bioguide_id)
+    if bioguide_ids is not None:
+        query = query.where(table.c.bioguide_id.in_(sorted(bioguide_ids)))
+    return list(repo.session.connection().execute(query).mappings())
 
 
 def top_referrers(repo: Repo, limit: int = 10) -> list[tuple[str, int]]:
