@@ -1,5 +1,5 @@
-"""Command line: `campaign-bot run | preview | stats | export`. Problems end in one line that
-says what to do (exit status 2)."""
+"""Command line: `campaign-bot run | preview | stats | export | check`. Problems end in one line
+that says what to do (exit status 2)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
 from bot.campaign import Campaign, CampaignError, find_campaign, load_campaign
 from bot.config import ConfigError, Settings, load_settings
-from bot.letters import LetterRenderer, LetterTemplateError, Signer, letter_seed
+from bot.letters import LetterRenderer, LetterTemplateError, Signer
 from bot.logsetup import setup_logging
+from bot.places import read_place
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -26,6 +27,18 @@ log = logging.getLogger("bot")
 
 def _campaign(settings: Settings, override: str | None = None) -> Campaign:
     return load_campaign(find_campaign(override or settings.campaign))
+
+
+def _warn_stale(campaign: Campaign, store: Store) -> None:
+    """At start-up, one warning per stale date: old data is seen where the bot is watched."""
+    from bot.campaign.freshness import directory_age, stale_items
+
+    today = datetime.now(UTC).date()
+    for item in stale_items(campaign, today):
+        log.warning("stale: %s", item.line)
+    if campaign.lookups:
+        for problem in store.call(directory_age, campaign.stale_after_days, today).problems():
+            log.warning("officials directory: %s", problem)
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -42,6 +55,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     app = build_application(settings, campaign, store)
     log.info("campaign %s loaded; database %s", campaign.id, _safe_url(settings.database_url))
     try:
+        _warn_stale(campaign, store)
         app.run_polling(
             allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
         )
@@ -51,25 +65,60 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
-    """Print letters for given answers, so organizers can proof their templates."""
+    """Print letters for given answers, so organizers can proof every letter the bot writes."""
+    from bot.preview import (
+        SCORE_MEANING,
+        PreviewError,
+        PreviewRequest,
+        check_request,
+        chosen_targets,
+        preview,
+    )
+
     campaign = _campaign(settings, args.campaign)
-    renderer = LetterRenderer(campaign)
-    targets = [t for t in campaign.targets if not args.target or t.id in args.target]
-    if not targets:
-        known = ", ".join(t.id for t in campaign.targets)
-        raise ConfigError(f"no target matches {args.target}; this campaign has: {known}")
-    variants = range(len(renderer.variants)) if args.all_variants else [args.seed]
-    for target in targets:
-        demands = campaign.demands_for([target.id], chosen=args.demand or None)
-        for offset in variants:
-            seed = letter_seed(campaign.id, "preview", target.id) if args.all_variants else 0
-            letter = renderer.render(
-                target, demands, Signer(args.name, args.place), args.story, seed + offset
-            )
-            print(f"===== to {target.label} · {letter.variant} · score {letter.score:.0%}")
-            print(letter.body)
-            print()
+    place = read_place(args.place) if args.place else None
+    if args.place and place is None:
+        raise ConfigError(f"--place {args.place!r}: give a US address or ZIP, or City, Country")
+    request = PreviewRequest(
+        targets=args.target or (),
+        demands=args.demand or (),
+        signer=Signer(args.name, place.place if place else None),
+        story=args.story,
+        seed=args.seed,
+        all_variants=args.all_variants,
+        district=args.district,
+    )
+    try:
+        check_request(campaign, request)
+        lookups = [t for t in chosen_targets(campaign, request) if t.id not in _offices(campaign)]
+        store = None
+        if lookups and not _missing_sqlite_file(settings.database_url):
+            store = open_store(settings.database_url)
+        try:
+            if store is None:
+                result = preview(campaign, request)
+            else:
+                result = store.call(lambda repo: preview(campaign, request, repo))
+        finally:
+            if store is not None:
+                store.close()
+    except PreviewError as error:
+        raise ConfigError(str(error)) from None
+    for item in result.letters:
+        letter = item.letter
+        variant = Path(letter.variant).name.removesuffix(".txt.j2")
+        print(f"===== to {item.target.label} · {variant} · personalization {letter.score:.0%}")
+        print(letter.body)
+        print(f"----- sources: {' | '.join(letter.sources)}")
+        print()
+    for note in result.notes:
+        print(f"note: {note}")
+    print(SCORE_MEANING)
     return 0
+
+
+def _offices(campaign: Campaign) -> set[str]:
+    return {t.id for t in campaign.targets}
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -106,6 +155,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                 store,
                 out,
                 campaign_id=campaign.id,
+                campaign=campaign,
                 what=args.what,
                 fmt=args.format,
                 include_personal=args.include_personal,
@@ -123,6 +173,64 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             temporary.unlink(missing_ok=True)
         raise
     return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate a campaign file, then list its stale dates and the directory's: exit status 2
+    only when the file cannot be used, so old dates warn without breaking scripts."""
+    from bot.campaign.freshness import stale_items
+
+    try:
+        campaign = _campaign(settings, args.file)
+        LetterRenderer(campaign)  # the templates must load too, as at start-up
+    except (CampaignError, LetterTemplateError) as error:
+        for line in str(error).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return 2
+    today = args.today or datetime.now(UTC).date()
+    print(f"OK: {campaign.title} ({campaign.id})")
+    items = stale_items(campaign, today)
+    for item in items:
+        print(f"stale: {item.line}")
+    if not items:
+        print(f"fresh: every date is within {campaign.stale_after_days} days (stale_after_days)")
+    if campaign.lookups:
+        for line in _directory_lines(settings.database_url, campaign.stale_after_days, today):
+            print(f"officials directory: {line}")
+    return 0
+
+
+def _directory_lines(url: str, stale_after_days: int, today: date) -> list[str]:
+    """The directory's age and warnings, or one line on why they cannot be read: `check` is
+    about the campaign file and never fails because of the database."""
+    from bot.campaign.freshness import UPDATE_DIRECTORY, directory_age
+
+    if _missing_sqlite_file(url):  # do not create a database just to look into it
+        return [f"not loaded (no database at {_safe_url(url)}): {UPDATE_DIRECTORY}"]
+    try:
+        store = open_store(url)
+        try:
+            age = store.call(directory_age, stale_after_days, today)
+        finally:
+            store.close()
+    except Exception as error:  # any database trouble is one line, never a failed check
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return [f"not checked: {reason}"]
+    return [age.summary(), *age.warnings]
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False  # open_store says what is wrong with it
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return False
+    return not database.startswith("file:") and not Path(database).expanduser().exists()
 
 
 def _temporary_beside(path: Path) -> tuple[IO[bytes], Path]:
@@ -187,12 +295,25 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--verbose", action="store_true", help="debug logging (token still redacted)")
     run.set_defaults(func=cmd_run)
 
-    preview = sub.add_parser("preview", help="print letters for given answers")
+    preview = sub.add_parser(
+        "preview",
+        help="print letters for given answers",
+        description="Print the letters the bot would write, to check templates and asks. "
+        "Letters to senators and a representative need the officials directory and a US "
+        "address or ZIP code in --place.",
+    )
     preview.add_argument("--campaign", help="campaign file or id (default: CAMPAIGN)")
-    preview.add_argument("--target", action="append", help="target id (repeatable)")
+    preview.add_argument(
+        "--target", action="append", help="office or lookup id, e.g. senators (repeatable)"
+    )
     preview.add_argument("--demand", action="append", help="demand id (repeatable)")
     preview.add_argument("--name", default="Ani Hakobyan")
-    preview.add_argument("--place", default="Glendale, CA")
+    preview.add_argument(
+        "--place",
+        default="Glendale, CA 91203",
+        help='where the supporter lives: a ZIP, "City, ST 12345", a full address, "City, Country"',
+    )
+    preview.add_argument("--district", help="for a ZIP split between districts: WA-9")
     preview.add_argument("--story", default="")
     preview.add_argument("--seed", type=int, default=0)
     preview.add_argument("--all-variants", action="store_true", help="one letter per variant")
@@ -225,6 +346,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--campaign", help="campaign file or id (default: CAMPAIGN)")
     export.set_defaults(func=cmd_export)
+
+    check = sub.add_parser(
+        "check",
+        help="validate a campaign file and list the dates to re-check",
+        description="Validate a campaign file (exit status 2 if it cannot be used), then list "
+        "every date older than its stale_after_days, and the officials directory's age.",
+    )
+    check.add_argument(
+        "file", nargs="?", metavar="FILE", help="campaign file or id (default: CAMPAIGN)"
+    )
+    check.add_argument("--today", type=_day, metavar="YYYY-MM-DD", help="check as of this day")
+    check.set_defaults(func=cmd_check)
     from bot.officials.cli import add_officials_commands
 
     add_officials_commands(sub)

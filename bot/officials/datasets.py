@@ -317,15 +317,34 @@ def format_status(info: OfficialsStatus, now: datetime | None = None) -> list[st
             f"ZIP→district: {info.zctas} ZIP codes (ZCTAs), {info.zip_rows} candidate rows; "
             f"{_provenance(info.zccd, now)}"
         )
-    if info.seats_without_member:
-        seats = ", ".join(f"{s}-{d}" for s, d in info.seats_without_member[:10])
-        more = len(info.seats_without_member) - 10
-        lines.append(
-            f"House seats with no member in the data (vacant?): {seats}"
-            + (f" and {more} more" if more > 0 else "")
-        )
+    vacancies = _vacancies(info)
+    if vacancies:
+        lines.append(vacancies)
     lines.extend(f"note: {note}" for note in info.notes)
     return lines
+
+
+def warnings(info: OfficialsStatus) -> list[str]:
+    """What `format_status` flags (vacant seats, then the notes), without the counts: for
+    `campaign-bot check`, the start-up log and /stats, which only show what needs doing."""
+    vacancies = _vacancies(info)
+    return [*([vacancies] if vacancies else []), *info.notes]
+
+
+def imported_at(info: OfficialsStatus) -> datetime | None:
+    """When the older of the loaded datasets was imported: the directory is as old as that."""
+    moments = [d.imported_at for d in (info.legislators, info.zccd) if d is not None]
+    return min(moments) if moments else None
+
+
+def _vacancies(info: OfficialsStatus) -> str | None:
+    if not info.seats_without_member:
+        return None
+    seats = ", ".join(f"{s}-{d}" for s, d in info.seats_without_member[:10])
+    more = len(info.seats_without_member) - 10
+    return f"House seats with no member in the data (vacant?): {seats}" + (
+        f" and {more} more" if more > 0 else ""
+    )
 
 
 def _provenance(d: DatasetStatus, now: datetime) -> str:

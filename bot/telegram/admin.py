@@ -7,7 +7,7 @@ import asyncio
 import logging
 import tempfile
 from collections.abc import Callable, Coroutine, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import wraps
 from typing import IO, Any
 
@@ -33,12 +33,13 @@ from telegram.ext import (
 from bot import broadcasts
 from bot.broadcasts import Progress
 from bot.campaign import Campaign
+from bot.campaign.freshness import directory_age, stale_items
 from bot.charts import daily_letters_png
 from bot.export import export as export_rows
 from bot.stats import campaign_stats
 from bot.store import Store
 from bot.telegram.broadcast import resume_unfinished, start_broadcast
-from bot.telegram.render import render
+from bot.telegram.render import fits_message, render
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -113,6 +114,7 @@ def admin_only(handler: Handler) -> Handler:
     return gated
 
 
+STALE_NOTE_LINES = 8  # then "… and N more": the full list is `campaign-bot check`'s
 MAX_UPLOAD_BYTES = 45 * 1024 * 1024  # Telegram bots may upload 50 MB; keep a margin
 EXPORT_KINDS = ("summary", "letters", "supporters")
 
@@ -142,7 +144,32 @@ class AdminHandlers:
             daily_letters_png, days, f"Letters per day, last {len(days)} days"
         )
         await context.bot.send_photo(chat_id, chart, caption=render("stats_caption", stats=numbers))
-        await context.bot.send_message(chat_id, render("stats", stats=numbers))
+        text, note = (
+            render("stats", stats=numbers),
+            await self._stale_note(numbers.today),
+        )
+        if note and fits_message(f"{text}\n\n{note}"):
+            text, note = f"{text}\n\n{note}", None
+        await context.bot.send_message(chat_id, text)
+        if note:
+            await context.bot.send_message(chat_id, note)
+
+    async def _stale_note(self, today: date) -> str | None:
+        """The dates to re-check (campaign file, then the officials directory if the campaign
+        uses it), so organizers see old data where they already look; None if all is fresh."""
+        lines = [item.description for item in stale_items(self.campaign, today)]
+        if self.campaign.lookups:
+            days = self.campaign.stale_after_days
+            directory = await self.store.read(directory_age, days, today)
+            lines += [f"Officials directory: {p.replace('`', '')}" for p in directory.problems()]
+        if not lines:
+            return None
+        return render(
+            "stale_note",
+            days=self.campaign.stale_after_days,
+            lines=lines[:STALE_NOTE_LINES],
+            more=len(lines) - STALE_NOTE_LINES,
+        )
 
     # /export
     @admin_only
@@ -174,6 +201,7 @@ class AdminHandlers:
                 _export_into,
                 spool,
                 campaign_id=self.campaign.id,
+                campaign=self.campaign,
                 what=what,
                 include_personal=include_personal,
             )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.campaign import find_campaign, load_campaign
+from bot.campaign.freshness import stale_items
 from tests.e2e.conftest import TEST_TOKEN, RunningBot, Supporter, start_bot, stop_bot
 from tests.e2e.helpers import drive_to_letters, error_records, settle, supporter_row, wait_answered
 from tests.fakes.telegram_api import FakeTelegram
@@ -87,6 +89,27 @@ async def test_stats_for_the_organizer(admin_bot, make_supporter, caplog) -> Non
     assert "2 letters drafted, 1 sent (50%)" in photo.caption
     assert "The President: 1 / 1" in text.content or "The President: 1 / 0" in text.content
     assert "ig_story: 1" in text.content
+    await assert_clean_but_menu(admin_bot, caplog)
+
+
+async def test_stats_tells_the_organizer_which_data_to_recheck(
+    admin_bot, make_supporter, caplog
+) -> None:
+    fake = admin_bot.fake
+    organizer = make_supporter(ORGANIZER, "Org", None)
+    await organizer.say("/stats")
+    await fake.wait_for(lambda f: len(f.chat(ORGANIZER)) >= 2)
+    await settle(admin_bot)
+    photo, text = fake.chat(ORGANIZER)  # the note fits, so it ends the stats message
+    assert photo.photo is not None and "By recipient" in text.content
+    note = text.content[text.content.index("🗓 Data to re-check (older than 180 days)") :]
+    lines = note.splitlines()[1:]
+    # The bundled campaign's dates (2025-08-08) are older than its stale_after_days.
+    assert lines[0].startswith("• The President: holder Donald J. Trump checked 2025-08-08 (")
+    # Every stale date, then the empty officials directory: 8 lines, then how many more.
+    stale = len(stale_items(admin_bot.campaign, datetime.now(UTC).date())) + 1
+    assert len(lines) == 9 and stale > 8
+    assert lines[-1] == f"• … and {stale - 8} more: run campaign-bot check"
     await assert_clean_but_menu(admin_bot, caplog)
 
 
