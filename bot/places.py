@@ -84,6 +84,12 @@ class Place:
         parts = [p for p in (self.city, self.state or self.region) if p]
         return ", ".join(parts)
 
+    @property
+    def spelled_out(self) -> str:
+        """How the place reads in a sentence: "Glendale, California" or "Yerevan, Armenia"."""
+        region = US_STATES.get(self.state, self.state) if self.state else self.region
+        return ", ".join(p for p in (self.city, region) if p)
+
 
 @dataclass(frozen=True)
 class PlaceReading:

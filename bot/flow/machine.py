@@ -156,7 +156,7 @@ def next_prompt(campaign: Campaign, draft: Draft) -> Prompt | None:
         Step.ZIP: {
             "skippable": True,
             "max_length": MAX_PLACE_LENGTH,
-            "default": draft.place.label if draft.place else None,
+            "default": draft.place.spelled_out if draft.place else None,
         },
         Step.STORY: {"skippable": True, "max_length": MAX_STORY_LENGTH},
     }

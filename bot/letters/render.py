@@ -26,7 +26,7 @@ from bot.letters.environment import (
     tidy,
 )
 from bot.letters.score import personalization
-from bot.places import US_STATES, Place
+from bot.places import Place
 
 TEMPLATE_SUFFIX = ".txt.j2"
 # Stands in for the story when rendering the baseline for the score: not a word, so it adds no
@@ -50,11 +50,7 @@ class Signer:
     @property
     def home(self) -> str:
         """How the place reads in a sentence: "Fresno, California"."""
-        place = self.place
-        if place is None:
-            return ""
-        region = US_STATES.get(place.state, place.state) if place.state else place.region
-        return ", ".join(p for p in (place.city, region) if p)
+        return self.place.spelled_out if self.place else ""
 
     @property
     def address_lines(self) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from bot.campaign import find_campaign, load_campaign
 from bot.officials.datasets import import_files
 from bot.store import Store
-from tests.e2e.conftest import RunningBot, start_bot, stop_bot
+from tests.e2e.conftest import RunningBot, Supporter, start_bot, stop_bot
 from tests.e2e.helpers import (
     assert_clean,
     drive_to_letters,
@@ -35,6 +35,16 @@ async def congress_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[R
         yield bot
     finally:
         await stop_bot(bot)
+
+
+async def at_the_place_question(ani: Supporter) -> Supporter:
+    """A new supporter who chose every recipient and demand and signs with their name."""
+    await ani.say("/start")
+    await ani.tap("Write a letter")
+    for label in ("Continue", "Continue", "Sign as"):
+        await ani.tap(label)
+    assert step_of(latest(ani)) == "place"
+    return ani
 
 
 def salutations(bot: RunningBot, telegram_id: int) -> dict[str, str]:
@@ -82,11 +92,7 @@ async def test_one_district_zip_gets_senators_and_representative(
 async def test_split_zip_asks_the_supporter_to_pick_their_member(
     congress_bot, make_supporter, caplog
 ) -> None:
-    ani = make_supporter()
-    await ani.say("/start")
-    await ani.tap("Write a letter")
-    for label in ("Continue", "Continue", "Sign as"):
-        await ani.tap(label)
+    ani = await at_the_place_question(make_supporter())
     prompt = await ani.say("85215-1234")
     assert step_of(prompt) is None and "Which of these is your representative?" in prompt.content
     labels = [label for label, _ in prompt.buttons]
@@ -137,14 +143,10 @@ async def test_an_address_typed_as_people_do_reaches_congress(
 
 
 async def test_city_and_state_ask_once_for_the_zip(congress_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
-    await ani.say("/start")
-    await ani.tap("Write a letter")
-    for label in ("Continue", "Continue", "Sign as"):
-        await ani.tap(label)
+    ani = await at_the_place_question(make_supporter())
     prompt = await ani.say("Burlington, VT")
     assert "What is your ZIP code?" in prompt.content
-    assert "Burlington, VT" in prompt.content  # what was understood, so it can be corrected
+    assert "Burlington, Vermont" in prompt.content  # what was understood, so it can be fixed
     assert any("Skip" in label for label, _ in prompt.buttons)
     story = await ani.say("05001")
     assert step_of(story) == "story"
@@ -170,11 +172,7 @@ async def test_skipping_the_zip_writes_to_the_senators_and_says_why_not_the_repr
 async def test_a_zip_that_contradicts_the_state_wins_and_says_so(
     congress_bot, make_supporter, caplog
 ) -> None:
-    ani = make_supporter()
-    await ani.say("/start")
-    await ani.tap("Write a letter")
-    for label in ("Continue", "Continue", "Sign as"):
-        await ani.tap(label)
+    ani = await at_the_place_question(make_supporter())
     prompt = await ani.say("Portland, ME 05001")
     assert step_of(prompt) == "story"
     assert "ZIP code 05001 is in Vermont, not Maine" in prompt.content

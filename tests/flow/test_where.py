@@ -114,14 +114,14 @@ def test_a_us_place_without_zip_asks_for_it_once(campaign: Campaign) -> None:
     assert prompt.step is Step.ZIP
     assert prompt.accepts_text and prompt.skippable
     assert not prompt.multi and prompt.choices == ()
-    assert prompt.default == "Springfield, IL"  # "I have you in Springfield, IL"
+    assert prompt.default == "Springfield, Illinois"  # "I have you in Springfield, Illinois"
     assert prompt.max_length == MAX_PLACE_LENGTH
     assert (prompt.number, prompt.total) == (5, 6)
 
 
 def test_a_state_alone_asks_for_the_zip(campaign: Campaign) -> None:
     draft = at_zip(campaign, "Illinois")
-    assert flow.next_prompt(campaign, draft).default == "IL"
+    assert flow.next_prompt(campaign, draft).default == "Illinois"
 
 
 @pytest.mark.parametrize(
