@@ -3,6 +3,7 @@ officials directory imported the way organizers do it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -234,5 +235,49 @@ async def test_real_data_split_zip_reaches_real_members(
         assert "to ask Representative Jayapal to" in latest(ani).content
         assert "📞 Washington office: 202-" in latest(ani).content
         await assert_clean(bot, caplog)
+    finally:
+        await stop_bot(bot)
+
+
+async def test_organizers_see_members_by_name_and_what_each_office_was_asked(
+    fake: FakeTelegram, database_url: str, make_supporter, caplog
+) -> None:
+    """Through the fake Bot API: each office's letter asks what that office can do, the story
+    question offers the campaign's ideas, and /stats names the members written to."""
+    from tests.e2e.test_admin import ORGANIZER, assert_clean_but_menu
+
+    store = Store.from_url(database_url)
+    import_files(store, [FIXTURES / "legislators-small.json", FIXTURES / "zccd-small.csv"])
+    store.close()
+    campaign = load_campaign(find_campaign(None))
+    bot = await start_bot(fake, database_url, campaign, frozenset({ORGANIZER}))
+    try:
+        ani = await at_the_place_question(make_supporter())
+        story_question = await ani.say("White River Junction, VT 05001")
+        for idea in campaign.story_prompts:
+            assert idea in story_question.content
+        await ani.say("My grandmother was born in Shushi.")
+        await fake.wait_for(lambda f: len(ani.letters()) == 5)
+        rows = {r.target_id: r for r in letter_rows(bot, ani.id)}
+        for target_id, row in rows.items():
+            kind = "executive" if target_id in ("president", "secstate") else "congress"
+            other = "congress" if kind == "executive" else "executive"
+            for demand in campaign.demands:
+                own, foreign = demand.ask_for(kind), demand.ask_for(other)
+                if own and demand.id in row.demands.split(","):
+                    assert any(w in row.body or w[0].upper() + w[1:] in row.body for w in own.ask)
+                if foreign and (not own or foreign.ask != own.ask):
+                    assert not any(w in row.body for w in foreign.ask), (target_id, demand.id)
+            assert 0 < row.score < 0.2  # one sentence of her own in a letter of 250 words
+
+        organizer = make_supporter(ORGANIZER, "Org", None)
+        await organizer.say("/stats")
+        await fake.wait_for(lambda f: any("By recipient" in m.content for m in f.chat(ORGANIZER)))
+        text = next(m.content for m in fake.chat(ORGANIZER) if "By recipient" in m.content)
+        assert "Senators (all): 2 / 0" in text and "Representatives (all): 1 / 0" in text
+        assert re.search(r"Sen\. Alice Aldrich \((\w, )?VT\): 1 / 0", text), text
+        assert "a000001" not in text  # never a bare bioguide id
+        assert "five-word phrases" in text  # what the score means
+        await assert_clean_but_menu(bot, caplog)
     finally:
         await stop_bot(bot)

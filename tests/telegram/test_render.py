@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.campaign import Campaign
@@ -61,12 +63,18 @@ def test_plain_folds_whitespace_and_cuts_at_a_word(text: str, limit: int, expect
 
 class _Since:
     recap = ("What happened <since>.",)
-    as_of = __import__("datetime").date(2025, 8, 8)
+    as_of = date(2025, 8, 8)
+
+
+class _Source:
+    outlet = "The <Gazette>"
+    date = date(2023, 9, 8)
 
 
 class _Stub:
     title = "A <campaign>"
     since = _Since()
+    source = _Source()
 
 
 def test_bundled_demands_message_is_valid_telegram_html(campaign: Campaign) -> None:
