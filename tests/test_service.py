@@ -272,7 +272,7 @@ def test_a_town_without_zip_is_asked_for_the_zip_and_then_reaches_the_representa
     asked = congress_store.call(service.receive_text, ANI, "Burlington, VT")
     assert asked.kind == "prompt"
     assert asked.prompt.step is Step.ZIP
-    assert (asked.prompt.default, asked.prompt.skippable) == ("Burlington, VT", True)
+    assert (asked.prompt.default, asked.prompt.skippable) == ("Burlington, Vermont", True)
     assert (asked.prompt.number, asked.prompt.total) == (5, 6)
     assert asked.revision == outcome.revision + 1
     # The draft is stored with the question: a restart resumes at the ZIP.
