@@ -183,3 +183,12 @@ def seed_congress(store: Store) -> None:
         add_letter(repo, s2, "d000004", ["alpha"], at(6, 13), None, 0.2)
         add_letter(repo, s3, "z000099", ["alpha"], at(6, 14), at(6, 14), 0.9)
         add_letter(repo, s3, "mayor", ["alpha"], at(6, 14), at(6, 15), 0.5)
+
+
+def tiny_campaign_toml() -> str:
+    """The campaign the report tests count: three demands, the mayor and the council."""
+    return campaign_toml(
+        campaign_id=CAMPAIGN,
+        demands=("alpha", "beta", "gamma"),
+        targets={"mayor": ["alpha", "beta"], "council": ["gamma"]},
+    )

@@ -6,14 +6,14 @@ import csv
 import io
 import json
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.campaign import Campaign
+from bot.campaign import Campaign, load_campaign
 from bot.export import BATCH, export, neutralize, write_csv, write_json
 from bot.store import Store
 from tests.reportdata import (
@@ -26,6 +26,7 @@ from tests.reportdata import (
     import_legislators,
     seed,
     seed_congress,
+    tiny_campaign_toml,
 )
 
 BOM = b"\xef\xbb\xbf"
@@ -37,12 +38,10 @@ def seeded(tmp_store: Store) -> Seeded:
 
 
 @pytest.fixture
-def tiny(make_campaign: Callable[..., Campaign]) -> Campaign:
-    return make_campaign(
-        campaign_id=CAMPAIGN,
-        demands=("alpha", "beta", "gamma"),
-        targets={"mayor": ["alpha", "beta"], "council": ["gamma"]},
-    )
+def tiny(tmp_path: Path) -> Campaign:
+    path = tmp_path / f"{CAMPAIGN}.toml"
+    path.write_text(tiny_campaign_toml(), encoding="utf-8")
+    return load_campaign(path)
 
 
 def run(store: Store, **kwargs: Any) -> bytes:

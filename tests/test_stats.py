@@ -37,6 +37,7 @@ from tests.reportdata import (
     import_legislators,
     seed,
     seed_congress,
+    tiny_campaign_toml,
 )
 
 SENTENCE = (
@@ -47,12 +48,10 @@ SENTENCE = (
 
 
 @pytest.fixture
-def tiny(make_campaign: Callable[..., Campaign]) -> Campaign:
-    return make_campaign(
-        campaign_id=CAMPAIGN,
-        demands=("alpha", "beta", "gamma"),
-        targets={"mayor": ["alpha", "beta"], "council": ["gamma"]},
-    )
+def tiny(tmp_path: Path) -> Campaign:
+    path = tmp_path / f"{CAMPAIGN}.toml"
+    path.write_text(tiny_campaign_toml(), encoding="utf-8")
+    return load_campaign(path)
 
 
 @pytest.fixture
