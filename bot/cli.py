@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
-from bot.campaign import Campaign, CampaignError, find_campaign, load_campaign
+from bot.campaign import Campaign, CampaignError, LookupTarget, find_campaign, load_campaign
 from bot.config import ConfigError, Settings, load_settings
 from bot.letters import LetterRenderer, LetterTemplateError, Signer
 from bot.logsetup import setup_logging
@@ -90,7 +90,7 @@ def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
     )
     try:
         check_request(campaign, request)
-        lookups = [t for t in chosen_targets(campaign, request) if t.id not in _offices(campaign)]
+        lookups = [t for t in chosen_targets(campaign, request) if isinstance(t, LookupTarget)]
         store = None
         if lookups and not _missing_sqlite_file(settings.database_url):
             store = open_store(settings.database_url)
@@ -115,10 +115,6 @@ def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
         print(f"note: {note}")
     print(SCORE_MEANING)
     return 0
-
-
-def _offices(campaign: Campaign) -> set[str]:
-    return {t.id for t in campaign.targets}
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:

@@ -29,15 +29,17 @@ class KitService:
 
     def request(self, repo: Repo, person: Person, letter_id: int) -> Kit | StreetWanted | None:
         """The kit, or the street question first if it was never asked; None: no such letter."""
-        kit = self.letters.delivery_kit(repo, person, letter_id)
         supporter = repo.supporter(person.telegram_id)
-        if kit is None or supporter is None:
+        if supporter is None:
             return None
         if supporter.street or supporter.street_asked:
-            return kit
-        supporter.addressing_letter_id = kit.letter.id
+            return self.letters.delivery_kit(repo, person, letter_id)
+        letter = self.letters.letter(repo, person, letter_id)  # the kit waits for the answer
+        if letter is None:
+            return None
+        supporter.addressing_letter_id = letter.id
         repo.touch(supporter)
-        return StreetWanted(kit.letter)
+        return StreetWanted(letter)
 
     def answer(self, repo: Repo, person: Person, text: str | None) -> Kit | InvalidAnswer | None:
         """A street typed (or None: skipped) for the kit that waits for it."""

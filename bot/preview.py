@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bot.campaign import Campaign, Demand, LookupTarget, Target
 from bot.letters import LetterRenderer, LetterRequest, RenderedLetter, Signer, letter_seed
 from bot.letters.score import MEANING
-from bot.officials.lookup import representative, resolve_zip, senators
+from bot.officials.lookup import resolve_zip, senators
 from bot.officials.members import Member
 from bot.officials.targets import directory_date, member_target
 from bot.places import Place
@@ -143,7 +143,4 @@ def _representative(
     chosen = candidates[ids.index(district.upper())] if district else candidates[0]
     if len(candidates) > 1 and district is None:
         notes.append(f"ZIP {place.zip} is split between {', '.join(ids)}; showing {ids[0]}")
-    if chosen.member is None:
-        return []
-    found = representative(repo, chosen.state, chosen.district)
-    return [found] if found else []
+    return [chosen.member] if chosen.member else []
