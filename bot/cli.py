@@ -37,7 +37,7 @@ def _warn_stale(campaign: Campaign, store: Store) -> None:
     for item in stale_items(campaign, today):
         log.warning("stale: %s", item.line)
     if campaign.lookups:
-        for problem in store.call(directory_age, campaign.stale_after_days, today).problems():
+        for problem in store.query(directory_age, campaign.stale_after_days, today).problems():
             log.warning("officials directory: %s", problem)
 
 
@@ -98,7 +98,7 @@ def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
             if store is None:
                 result = preview(campaign, request)
             else:
-                result = store.call(lambda repo: preview(campaign, request, repo))
+                result = store.query(lambda repo: preview(campaign, request, repo))
         finally:
             if store is not None:
                 store.close()
@@ -124,7 +124,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     campaign = _campaign(settings, args.campaign)
     store = open_store(settings.database_url)
     try:
-        stats = store.call(campaign_stats, campaign)
+        stats = store.query(campaign_stats, campaign)
     finally:
         store.close()
     sys.stdout.write(format_stats_text(stats))
@@ -206,7 +206,7 @@ def _directory_lines(url: str, stale_after_days: int, today: date) -> list[str]:
     try:
         store = open_store(url)
         try:
-            age = store.call(directory_age, stale_after_days, today)
+            age = store.query(directory_age, stale_after_days, today)
         finally:
             store.close()
     except Exception as error:  # any database trouble is one line, never a failed check

@@ -236,7 +236,7 @@ def export(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if isinstance(source, Store):
-        with source.transaction() as repo:
+        with source.transaction(write=False) as repo:
             return export(
                 repo,
                 out,

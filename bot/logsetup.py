@@ -1,7 +1,9 @@
-"""Logging that never leaks the bot token.
+"""Logging that never leaks the bot token or supporters' data.
 
 httpx logs every request URL at INFO, and Bot API URLs contain the token, so httpx/httpcore are
-raised to WARNING and every handler gets a filter that redacts anything token-shaped.
+raised to WARNING and every handler gets a filter that redacts anything token-shaped. Database
+errors are logged without their bound parameters (the engine's `hide_parameters`), and this
+filter drops the row values PostgreSQL quotes in an error's DETAIL line.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import logging
 import re
 
 _TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+# "DETAIL:  Failing row contains (…)" / "DETAIL:  Key (telegram_id)=(…) already exists."
+_ROW_VALUES = re.compile(r"(DETAIL:\s+)(?:Failing row contains|Key \().*")
 REDACTED = "[REDACTED]"
 
 
@@ -23,6 +27,7 @@ class RedactingFilter(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
+        text = _ROW_VALUES.sub(r"\1[row values redacted]", text)
         return _TOKEN_SHAPE.sub(REDACTED, text)
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -1,6 +1,6 @@
 """Campaign numbers for organizers: one function, so Telegram and the terminal never disagree.
 
-    stats = store.call(campaign_stats, campaign)          # CLI (or `await store.run(...)`)
+    stats = store.query(campaign_stats, campaign)         # CLI (or `await store.read(...)`)
     print(format_stats_text(stats))
 
 `campaign_stats` runs a few GROUP BY queries (bot/store/reports.py) in one transaction, so

@@ -9,7 +9,60 @@ import pytest
 
 from bot.campaign import Campaign, find_campaign, load_campaign
 from bot.store import Store
+from tests.databases import TEST_DATABASE_URL, PostgresDatabases, sqlite_url
 from tests.support import LIBRARY_CAMPAIGN, campaign_toml
+
+
+def pytest_report_header() -> str:
+    where = "PostgreSQL (TEST_DATABASE_URL)" if TEST_DATABASE_URL else "SQLite files"
+    return f"databases: {where}"
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresDatabases | None]:
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    databases = PostgresDatabases(TEST_DATABASE_URL)
+    try:
+        yield databases
+    finally:
+        databases.close()
+
+
+@pytest.fixture
+def new_database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_databases: PostgresDatabases | None,
+) -> Iterator[Callable[..., str]]:
+    """Make database URLs for this test: PostgreSQL when the run has one, else SQLite files.
+
+    `migrated=False` gives an empty database. Tests marked `sqlite_only` always get SQLite.
+    """
+    made: list[str] = []
+    names = iter(range(1_000_000))
+    postgres = postgres_databases
+    if request.node.get_closest_marker("sqlite_only"):
+        postgres = None
+
+    def make(migrated: bool = True) -> str:
+        if postgres is None:
+            return sqlite_url(tmp_path, f"db{next(names)}.db")
+        url = postgres.create(migrated)
+        made.append(url)
+        return url
+
+    yield make
+    if postgres is not None:
+        for url in made:
+            postgres.drop(url)
+
+
+@pytest.fixture
+def database_url(new_database_url: Callable[..., str]) -> str:
+    """A fresh, migrated database for this test (see `new_database_url`)."""
+    return new_database_url()
 
 
 @pytest.fixture(scope="session")
@@ -25,9 +78,9 @@ def library_campaign() -> Campaign:
 
 
 @pytest.fixture
-def tmp_store(tmp_path: Path) -> Iterator[Store]:
-    """A Store on a fresh SQLite file."""
-    store = Store.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
+def tmp_store(database_url: str) -> Iterator[Store]:
+    """A Store on a fresh database (SQLite, or PostgreSQL when the run has one)."""
+    store = Store.from_url(database_url)
     try:
         yield store
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 from sqlmodel import col, func, select
@@ -105,8 +104,8 @@ def test_starting_twice_does_not_duplicate_or_extend_the_list(tmp_store: Store) 
     assert rows == 5
 
 
-def test_concurrent_starts_from_two_stores_insert_one_list(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'bot.db'}"
+def test_concurrent_starts_from_two_stores_insert_one_list(database_url: str) -> None:
+    url = database_url
     stores = [Store.from_url(url) for _ in range(2)]
     try:
         add_people(stores[0], 50)
@@ -239,8 +238,8 @@ def test_cancel_stops_claims(tmp_store: Store) -> None:
     assert tmp_store.call(broadcasts.progress, broadcast_id).status == "cancelled"
 
 
-def test_resume_after_a_crash_never_resends_a_claim(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'bot.db'}"
+def test_resume_after_a_crash_never_resends_a_claim(database_url: str) -> None:
+    url = database_url
     store = Store.from_url(url)
     add_people(store, 10)
     broadcast_id = new_broadcast(store)
@@ -278,8 +277,8 @@ def test_report_message_is_remembered(tmp_store: Store) -> None:
     assert tmp_store.call(broadcasts.text_of, broadcast_id) == "Rally on Sunday"
 
 
-def test_concurrent_claimers_never_share_a_recipient(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'bot.db'}"
+def test_concurrent_claimers_never_share_a_recipient(database_url: str) -> None:
+    url = database_url
     stores = [Store.from_url(url) for _ in range(3)]
     try:
         add_people(stores[0], 300)

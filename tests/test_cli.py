@@ -66,7 +66,8 @@ def test_preview_names_the_targets_when_one_is_unknown(capsys: pytest.CaptureFix
 
 
 @pytest.mark.parametrize(("url", "expected"), [
-    ("postgresql://u:secret@localhost/db", 'pip install -e ".[postgres]"'),
+    ("postgresql+psycopg2://u:secret@localhost/db", 'pip install -e ".[postgres]"'),
+    ("postgresql+psycopg://u:secret@127.0.0.1:1/db", "cannot open the database"),
     ("nosuchdialect://x", "cannot be used"),
     ("sqlite:////proc/no/such/folder/x.db", "cannot create the database folder"),
     ("not a url", "must be a SQLAlchemy URL"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,7 @@ BOM = b"\xef\xbb\xbf"
 
 
 @pytest.fixture(autouse=True)
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str) -> Path:
     """A seeded database and the tiny campaign, found through DATABASE_URL and CAMPAIGN."""
     for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "ADMIN_IDS"):
         monkeypatch.delenv(name, raising=False)
@@ -37,7 +38,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         ),
         encoding="utf-8",
     )
-    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    url = database_url
     store = Store.from_url(url)
     try:
         seed(store)
@@ -61,7 +62,7 @@ def test_stats_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
 def test_stats_and_exports_name_members_of_congress(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = Store.from_url(f"sqlite:///{env / 'bot.db'}")
+    store = Store.from_url(os.environ["DATABASE_URL"])
     try:
         import_legislators(store, env)
         seed_congress(store)

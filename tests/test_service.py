@@ -587,8 +587,8 @@ def test_forget(tmp_store: Store, service: LetterService) -> None:
 # Restart and async
 
 
-def test_restart_mid_conversation(tmp_path: Path, campaign: Campaign) -> None:
-    url = f"sqlite:///{tmp_path / 'restart.db'}"
+def test_restart_mid_conversation(database_url: str, campaign: Campaign) -> None:
+    url = database_url
     before = Store.from_url(url)
     try:
         shown = draft_to_story(before, LetterService(campaign))

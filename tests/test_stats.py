@@ -371,6 +371,7 @@ def test_stats_run_a_fixed_number_of_queries(
     assert any("OFFSET" in s for s in statements)  # the median
 
 
+@pytest.mark.sqlite_only
 def test_stats_queries_scan_rather_than_walk_an_index(tmp_store: Store) -> None:
     """On SQLite the campaign filter is `+campaign_id`: a full-campaign read is a scan, never
     a walk down the campaign_id index with a table lookup per letter."""

@@ -1,4 +1,8 @@
-"""Engine set-up: SQLite in WAL mode with a busy timeout; the same code runs on PostgreSQL."""
+"""Engine set-up: SQLite in WAL mode with a busy timeout; the same code runs on PostgreSQL.
+
+Errors never carry bound parameters (`hide_parameters`): a failed statement's values are
+supporters' names, places and letters, which must not end up in logs.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ def create_db_engine(url: str, migrate: bool = True) -> Engine:
     For SQLite the file's folder is created and WAL is switched on.
     """
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if is_sqlite(url):
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -57,5 +61,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option of connections that only read (reports, exports): they begin a deferred
+# transaction and read a WAL snapshot beside the writer instead of queueing for the write lock.
+READ_ONLY = "campaign_bot_read_only"
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """Writers take SQLite's write lock when they begin, not at their first write.
+
+    A deferred transaction that reads, then writes after another connection committed, fails
+    at once with "database is locked" whatever the busy timeout (its snapshot is stale);
+    `BEGIN IMMEDIATE` waits for the lock instead, up to the busy timeout.
+    """
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

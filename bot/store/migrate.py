@@ -35,6 +35,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 _raw_sqlite(connection, "PRAGMA foreign_keys=ON")
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo migrations down to `revision` (for tests and for rolling a release back)."""
+    config = alembic_config()
+    with engine.connect() as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
 def _raw_sqlite(connection: Connection, statement: str) -> None:
     cursor = connection.connection.cursor()
     try:

@@ -82,8 +82,9 @@ class Letter(SQLModel, table=True):
     supporter_id: int | None = Field(default=None, foreign_key="supporter.id", index=True)
     draft_id: int | None = Field(default=None, foreign_key="draft.id", ondelete="SET NULL")
     target_id: str = Field(max_length=24, index=True)
-    demands: str = Field(max_length=255)
-    variant: str = Field(max_length=128)
+    # Unbounded text: a campaign may route many demands, and a variant names a template path.
+    demands: str = Field(sa_column=Column(Text, nullable=False))
+    variant: str = Field(sa_column=Column(Text, nullable=False))
     wording: int = 0
     body: str = Field(default="", sa_column=Column(Text, nullable=False))
     score: float = 0.0
@@ -191,3 +192,26 @@ class OfficialsDataset(SQLModel, table=True):
     skipped: int = 0
     sha256: str = Field(max_length=64)
     imported_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class HandledUpdate(SQLModel, table=True):
+    """A Telegram update taken by an instance: Telegram may deliver one twice (a webhook retry,
+    a restart before the offset was confirmed), and it must be handled once. Pruned after a day."""
+
+    __tablename__ = "handled_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    handled_at: datetime = Field(
+        default_factory=utcnow, sa_type=DateTime(timezone=True), index=True
+    )
+
+
+class ChatLease(SQLModel, table=True):
+    """Who is handling a supporter's update right now, across instances: one at a time, in
+    order. A lease that outlives a crashed instance expires at `expires_at`."""
+
+    __tablename__ = "chat_lease"
+
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    holder: str = Field(max_length=64)
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.store.db import create_db_engine, is_sqlite
+from bot.store.db import READ_ONLY, create_db_engine, is_sqlite
 from bot.store.models import Draft, Letter, LetterDemand, Supporter, utcnow
 
 P = ParamSpec("P")
@@ -277,6 +277,7 @@ class Store:
 
     def __init__(self, engine: Engine, workers: int | None = None) -> None:
         self.engine = engine
+        self._read_engine = engine.execution_options(**{READ_ONLY: True})
         sqlite = engine.dialect.name == "sqlite"
         self._executor = ThreadPoolExecutor(
             max_workers=workers or (1 if sqlite else 8), thread_name_prefix="db"
@@ -290,14 +291,24 @@ class Store:
         return cls(create_db_engine(url), workers=1 if is_sqlite(url) else None)
 
     @contextmanager
-    def transaction(self) -> Iterator[Repo]:
-        """A synchronous unit of work for the CLI and tests: commit on success, else roll back."""
-        with Session(self.engine, expire_on_commit=False) as session:
+    def transaction(self, write: bool = True) -> Iterator[Repo]:
+        """A synchronous unit of work for the CLI and tests: commit on success, else roll back.
+
+        `write=False` is for long reads (reports, exports): on SQLite they read a snapshot
+        without taking the write lock, so they never hold up supporters' updates.
+        """
+        engine = self.engine if write else self._read_engine
+        with Session(engine, expire_on_commit=False) as session:
             yield Repo(session)
             session.commit()
 
     def call(self, fn: Callable[Concatenate[Repo, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         with self.transaction() as repo:
+            return fn(repo, *args, **kwargs)
+
+    def query(self, fn: Callable[Concatenate[Repo, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Like `call`, for read-only work: no write lock taken."""
+        with self.transaction(write=False) as repo:
             return fn(repo, *args, **kwargs)
 
     async def run(
@@ -311,7 +322,7 @@ class Store:
     ) -> T:
         """Like `run`, for slow read-only work (reports): off the writer's thread."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._readers, lambda: self.call(fn, *args, **kwargs))
+        return await loop.run_in_executor(self._readers, lambda: self.query(fn, *args, **kwargs))
 
     def close(self) -> None:
         self._readers.shutdown(wait=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,11 +61,6 @@ async def stop_bot(bot: RunningBot) -> None:
         await bot.app.stop()
     await bot.app.shutdown()
     bot.store.close()
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'bot.db'}"
 
 
 @pytest.fixture

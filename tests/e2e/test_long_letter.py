@@ -114,10 +114,10 @@ def long_points_campaign(tmp_path):
 
 
 async def test_long_talking_points_letter_is_a_document(
-    fake, make_supporter, tmp_path, caplog
+    fake, make_supporter, tmp_path, caplog, database_url
 ) -> None:
     campaign = long_points_campaign(tmp_path)
-    async with bot_with(fake, f"sqlite:///{tmp_path / 'long.db'}", campaign) as bot:
+    async with bot_with(fake, database_url, campaign) as bot:
         ani = make_supporter()
         await ani.say("/start")
         story = ("In my own words, this matters to our street. " * 50)[:1190]

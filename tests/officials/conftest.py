@@ -17,6 +17,7 @@ import pytest
 
 from bot.officials import import_files
 from bot.store import Store
+from tests.databases import PostgresDatabases, sqlite_url
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
 REAL_DATA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data").resolve()
@@ -39,15 +40,23 @@ def loaded_store(tmp_store: Store) -> Store:
 
 
 @pytest.fixture(scope="module")
-def real_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def real_store(
+    tmp_path_factory: pytest.TempPathFactory, postgres_databases: PostgresDatabases | None
+) -> Iterator[Store]:
     """A store with the full real files imported once per module."""
     legislators, zccd = real_file("legislators-current.json"), real_file("zccd.csv")
-    store = Store.from_url(f"sqlite:///{tmp_path_factory.mktemp('real') / 'real.db'}")
+    if postgres_databases is None:
+        url = sqlite_url(tmp_path_factory.mktemp("real"), "real.db")
+    else:
+        url = postgres_databases.create()
+    store = Store.from_url(url)
     import_files(store, [legislators, zccd])
     try:
         yield store
     finally:
         store.close()
+        if postgres_databases is not None:
+            postgres_databases.drop(url)
 
 
 class _Handler(SimpleHTTPRequestHandler):

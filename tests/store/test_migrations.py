@@ -2,25 +2,65 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
-from bot.store import models  # noqa: F401
+from bot.store import (
+    Letter,
+    Store,
+    Supporter,
+    models,  # noqa: F401
+)
 from bot.store.db import create_db_engine
-from bot.store.migrate import alembic_config, upgrade
+from bot.store.migrate import alembic_config, downgrade, upgrade
 
 
-def test_migrations_match_the_models(tmp_path: Path) -> None:
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'm.db'}")
+def test_migrations_match_the_models(database_url: str) -> None:
+    engine = create_db_engine(database_url)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, SQLModel.metadata)
+    engine.dispose()
     assert diff == []
+
+
+def test_every_migration_downgrades_and_upgrades_again(
+    new_database_url: Callable[..., str],
+) -> None:
+    engine = create_db_engine(new_database_url(migrated=False))
+    upgrade(engine)
+    downgrade(engine, "base")
+    with engine.connect() as connection:
+        assert inspect(connection).get_table_names() == ["alembic_version"]
+    upgrade(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+    engine.dispose()
+
+
+def test_long_demand_lists_and_variants_fit(tmp_store: Store) -> None:
+    """On PostgreSQL these were VARCHAR(255) and VARCHAR(128): a campaign with many demands
+    failed at the supporter's last step (StringDataRightTruncation)."""
+    demands = ",".join(f"demand-{i:03d}-long-slug-x" for i in range(40))  # 24-char slugs
+    variant = "campaigns/" + "nested-folder/" * 20 + "letter"
+    supporter = tmp_store.call(lambda repo: repo.add_supporter(Supporter(telegram_id=5))[0].id)
+    letter = Letter(
+        campaign_id="c", supporter_id=supporter, target_id="t", demands=demands, variant=variant
+    )
+    stored = tmp_store.call(lambda repo: repo.add_letter(letter).id)
+    row = tmp_store.query(lambda repo: repo.session.get(Letter, stored))
+    assert row is not None and row.demands == demands and row.variant == variant
+    assert len(demands) > 255 and len(variant) > 128
+
+
+# SQLite only: these seed an old schema with SQLite's literals (0 for false, text dates).
 
 
 def test_upgrade_keeps_old_data_gives_pseudonyms_and_backfills_demands(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def count(store: Store, model: type) -> int:
 # Engine
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_file_is_in_wal_mode_with_a_busy_timeout(tmp_store: Store) -> None:
     with tmp_store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -311,8 +313,8 @@ async def test_store_run_uses_a_worker_thread(tmp_store: Store) -> None:
     assert count(tmp_store, Supporter) == 5
 
 
-def test_second_store_on_the_same_file_sees_committed_data(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
+def test_second_store_on_the_same_database_sees_committed_data(database_url: str) -> None:
+    url = database_url
     one, two = Store.from_url(url), Store.from_url(url)
     try:
         add_supporter(one, 77)
@@ -320,3 +322,24 @@ def test_second_store_on_the_same_file_sees_committed_data(tmp_path: Path) -> No
     finally:
         one.close()
         two.close()
+
+
+def test_database_errors_never_carry_the_values_bound_to_them(tmp_store: Store) -> None:
+    """Errors get logged; their bound parameters are supporters' names, places and drafts."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.logsetup import RedactingFilter
+    from bot.store.models import Draft
+
+    secret = "Ani Hakobyan, 12 Secret Street"
+    with pytest.raises(IntegrityError) as info, tmp_store.transaction() as repo:
+        repo.session.execute(  # no supporter: a NOT NULL violation
+            insert(Draft).values(supporter_id=None, campaign_id="c", state={"name": secret})
+        )
+    assert "parameters hidden" in str(info.value)
+    record = logging.LogRecord("bot", logging.ERROR, __file__, 1, "update failed", None, None)
+    record.exc_info = (type(info.value), info.value, info.value.__traceback__)
+    RedactingFilter().filter(record)  # PostgreSQL quotes the failing row in its DETAIL line
+    assert secret not in record.getMessage() + (record.exc_text or "")
+    assert "IntegrityError" in (record.exc_text or "")
