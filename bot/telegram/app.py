@@ -3,26 +3,40 @@
 from __future__ import annotations
 
 import logging
+import socket
+from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions
-from telegram.constants import ParseMode
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    Defaults,
+)
 from telegram.request import BaseRequest
 
 from bot.campaign import Campaign
 from bot.config import Settings
 from bot.service import LetterService
 from bot.store import Store
+from bot.store.leases import prune
+from bot.store.models import utcnow
 from bot.telegram.admin import AdminGate, AdminHandlers
 from bot.telegram.handlers import SUPPORTER_COMMANDS, Handlers
+from bot.telegram.ordering import FloodGuard, OneAtATime
+from bot.telegram.render import render
 
 log = logging.getLogger(__name__)
 
-# Updates handled at once. Per-user order is kept by the database: every update is one
-# transaction on a single writer thread, and buttons carry the draft revision they were made for.
+# Updates of different supporters handled at once; one supporter's run one at a time, in order
+# (bot/telegram/ordering.py), and buttons carry the draft revision they were made for.
 CONCURRENT_UPDATES = 64
+PRUNE_EVERY = timedelta(hours=1)
+KEEP_HANDLED_UPDATES = timedelta(days=1)  # Telegram redelivers within hours, not days
 
 
 # Telegram allows a bot about 30 messages per second across all chats. A leaky bucket of one
@@ -39,6 +53,23 @@ def file_url_for(base_url: str) -> str:
     return base_url
 
 
+async def _slow_down(update: Update) -> None:
+    """The one notice a flooding supporter gets (private chats only; never fails the bot)."""
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return
+    try:
+        await chat.send_message(render("flood"))
+    except TelegramError as error:
+        log.info("could not send the flood notice: %s", error)
+
+
+async def _prune(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    store = context.job.data if context.job else None
+    if isinstance(store, Store):
+        await store.run(prune, utcnow() - KEEP_HANDLED_UPDATES)
+
+
 def build_application(
     settings: Settings,
     campaign: Campaign,
@@ -47,7 +78,11 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
+    flood: FloodGuard | None = None,
+    instance: str = "polling",
 ) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bot's Application. `instance` names this process among the bot's instances on this
+    machine (e.g. its webhook port): a restarted instance takes back its own supporter leases."""
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(settings.require_token())
@@ -59,7 +94,15 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(
+            OneAtATime(
+                store,
+                workers=CONCURRENT_UPDATES,
+                flood=flood or FloodGuard(),
+                on_flood=_slow_down,
+                holder=f"{socket.gethostname()}/{instance}",
+            )
+        )
     )
     if rate_limiter:
         builder = builder.rate_limiter(
@@ -82,6 +125,8 @@ def build_application(
             log.warning("could not set the command menu: %s", error)
         await gate.set_menus(app)
         await admin.resume(app)
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(_prune, interval=PRUNE_EVERY, first=60, data=store)
 
     builder = builder.post_init(post_init)
     app = builder.build()
