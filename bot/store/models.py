@@ -94,6 +94,10 @@ class Letter(SQLModel, table=True):
     )
     sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     outcome: str | None = Field(default=None, max_length=32)
+    # The printable kit's PDF as Telegram holds it, re-sent by file_id instead of built again,
+    # and the hash of what it was built from (bot.kits.KitPdf): another hash, another PDF.
+    pdf_file_id: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    pdf_key: str | None = Field(default=None, max_length=64)
 
 
 class LetterDemand(SQLModel, table=True):

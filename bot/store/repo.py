@@ -147,7 +147,14 @@ class Repo:
         self.session.connection().execute(
             update(Letter)
             .where(col(Letter.supporter_id) == supporter.id)
-            .values(supporter_id=None, draft_id=None, body="", outcome=None)
+            .values(
+                supporter_id=None,
+                draft_id=None,
+                body="",
+                outcome=None,
+                pdf_file_id=None,  # the PDF carries their name and street
+                pdf_key=None,
+            )
         )
         self.session.connection().execute(
             delete(Draft).where(col(Draft.supporter_id) == supporter.id)
@@ -270,6 +277,28 @@ class Repo:
             )
         ).one()
         return int(row[0]), int(row[1])
+
+    # The printable kit's PDF as Telegram holds it (see bot.kits.KitPdf)
+    def letter_pdf_file_id(self, letter_id: int, key: str) -> str | None:
+        """The file_id of the letter's PDF built from `key`'s inputs; None for any other."""
+        file_id: str | None = (
+            self.session.connection()
+            .execute(
+                sa_select(col(Letter.pdf_file_id)).where(
+                    col(Letter.id) == letter_id, col(Letter.pdf_key) == key
+                )
+            )
+            .scalar()
+        )
+        return file_id
+
+    def set_letter_pdf(self, letter_id: int, key: str, file_id: str) -> None:
+        """Keep the uploaded PDF's file_id with its key; it replaces an older one."""
+        self.session.connection().execute(
+            update(Letter)
+            .where(col(Letter.id) == letter_id)
+            .values(pdf_key=key, pdf_file_id=file_id)
+        )
 
 
 class Store:

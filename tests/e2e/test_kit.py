@@ -7,7 +7,19 @@ import io
 
 from pypdf import PdfReader
 
-from tests.e2e.helpers import assert_clean, drive_to_letters, latest, letter_rows, supporter_row
+from bot import kits
+from bot.store import Letter
+from tests.e2e.helpers import (
+    assert_clean,
+    drive_to_letters,
+    error_records,
+    latest,
+    letter_id_of,
+    letter_row,
+    letter_rows,
+    supporter_row,
+    wait_answered,
+)
 
 
 def pdf_text(message) -> str:
@@ -112,3 +124,140 @@ async def test_a_sticker_or_an_overlong_street_is_refused_and_kept_asking(
     await running_bot.fake.wait_for(lambda f: "Or call" in latest(ani).content)
     assert supporter_row(running_bot, ani.id).street == "1 Main St"
     await assert_clean(running_bot, caplog)
+
+
+# The kit's PDF is built and uploaded once per letter and wording, then re-sent by file_id.
+
+
+def count_builds(monkeypatch) -> list[str]:
+    """Record each PDF the bot builds (its letter body), still building it for real."""
+    builds: list[str] = []
+    build = kits.letter_pdf
+
+    def counting(body: str, **kwargs) -> bytes:
+        builds.append(body)
+        return build(body, **kwargs)
+
+    monkeypatch.setattr(kits, "letter_pdf", counting)
+    return builds
+
+
+async def first_kit(s, street: str | None = None) -> list:
+    """/start, two letters, and the first one's kit (with `street`, or skipping it)."""
+    await s.say("/start")
+    drive = await drive_to_letters(s)
+    await s.tap("PDF, phone script", drive.letters[0])
+    if street is None:
+        await s.tap("Skip", latest(s))
+    else:
+        await s.say(street)
+    await s.fake.wait_for(lambda f: f.document_uploads and "Or call" in latest(s).content)
+    return drive.letters
+
+
+async def test_a_second_kit_resends_the_uploaded_pdf(
+    running_bot, make_supporter, monkeypatch, caplog
+) -> None:
+    builds = count_builds(monkeypatch)
+    fake = running_bot.fake
+    ani = make_supporter()
+    letters = await first_kit(ani)
+    await ani.tap("PDF, phone script", letters[0])
+
+    (uploaded,) = fake.document_uploads
+    assert [f.file_id for f in fake.document_resends] == [uploaded.file_id]
+    assert fake.calls_to("sendDocument")[-1].params["document"] == uploaded.file_id
+    assert len(builds) == 1
+    pdfs = [m for m in fake.chat(ani.id) if m.document is not None]
+    assert [m.document.filename for m in pdfs] == ["letter-to-the-president.pdf"] * 2
+    assert all("Printable letter to The President" in m.caption for m in pdfs)
+    assert "Or call" in latest(ani).content  # the phone scripts follow the re-sent PDF too
+    row = letter_row(running_bot, letter_id_of(letters[0]))
+    assert row.pdf_file_id == uploaded.file_id and row.pdf_key is not None
+    await assert_clean(running_bot, caplog)
+
+
+async def test_a_double_tap_builds_and_uploads_one_pdf(
+    running_bot, make_supporter, monkeypatch, caplog
+) -> None:
+    builds = count_builds(monkeypatch)
+    fake = running_bot.fake
+    ani = make_supporter()
+    letters = await first_kit(ani)
+    taps = [fake.tap_button(ani.user, letters[1], "PDF, phone script") for _ in range(2)]
+    for query_id in taps:
+        await wait_answered(fake, query_id)
+
+    assert len(fake.document_uploads) == 2  # one per letter
+    assert [f.file_id for f in fake.document_resends] == [fake.document_uploads[1].file_id]
+    assert len(builds) == 2
+    await assert_clean(running_bot, caplog)
+
+
+async def test_an_edited_letter_gets_a_new_pdf(
+    running_bot, make_supporter, monkeypatch, caplog
+) -> None:
+    builds = count_builds(monkeypatch)
+    fake = running_bot.fake
+    ani = make_supporter()
+    letters = await first_kit(ani)
+    await ani.tap("Edit", letters[0])
+    edited = await ani.say(
+        "Dear Mr. President,\n\nI rewrote this myself. Please act on the Lachin Corridor.\n\nAni"
+    )
+    await ani.tap("PDF, phone script", edited)
+
+    first, second = fake.document_uploads
+    assert second.file_id != first.file_id and fake.document_resends == []
+    assert "I rewrote this myself" in pdf_text(fake.chat(ani.id)[-2])
+    assert len(builds) == 2
+    assert letter_row(running_bot, letter_id_of(edited)).pdf_file_id == second.file_id
+    await ani.tap("PDF, phone script", edited)  # and that one is reused in turn
+    assert [f.file_id for f in fake.document_resends] == [second.file_id]
+    await assert_clean(running_bot, caplog)
+
+
+async def test_a_new_street_gets_a_new_pdf(
+    running_bot, make_supporter, monkeypatch, caplog
+) -> None:
+    builds = count_builds(monkeypatch)
+    fake = running_bot.fake
+    ani = make_supporter()
+    letters = await first_kit(ani, street="12 Elm St")
+    assert "12 Elm St" in pdf_text(fake.chat(ani.id)[-2])
+    me = await ani.say("/me")
+    await ani.tap("Change where I live", me)  # deletes the street too
+    await ani.tap("PDF, phone script", letters[0])
+
+    first, second = fake.document_uploads
+    assert second.file_id != first.file_id and fake.document_resends == []
+    assert "12 Elm St" not in pdf_text(fake.chat(ani.id)[-2])
+    assert len(builds) == 2
+    await ani.tap("PDF, phone script", letters[0])  # and that one is reused in turn
+    assert [f.file_id for f in fake.document_resends] == [second.file_id]
+    await assert_clean(running_bot, caplog)
+
+
+async def test_an_unknown_file_id_falls_back_to_one_upload(
+    running_bot, make_supporter, monkeypatch, caplog
+) -> None:
+    builds = count_builds(monkeypatch)
+    fake = running_bot.fake
+    ani = make_supporter()
+    letters = await first_kit(ani)
+    letter_id = letter_id_of(letters[0])
+    with running_bot.store.transaction() as repo:  # as after a token change or a lost file
+        row = repo.session.get(Letter, letter_id)
+        row.pdf_file_id = "BQACAgIAAxkBAAI999999"
+    await ani.tap("PDF, phone script", letters[0])
+
+    assert [c.error for c in fake.errors] == [
+        "Bad Request: wrong file identifier/HTTP URL specified"
+    ]
+    _first, second = fake.document_uploads
+    assert fake.document_resends == [] and len(builds) == 2
+    assert "Or call" in latest(ani).content
+    assert letter_row(running_bot, letter_id).pdf_file_id == second.file_id
+    await ani.tap("PDF, phone script", letters[0])
+    assert [f.file_id for f in fake.document_resends] == [second.file_id]
+    assert error_records(caplog) == []

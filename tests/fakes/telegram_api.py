@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import http.client
 import json
 import math
 import mimetypes
@@ -54,6 +55,7 @@ __all__ = [
     "FakeUser",
     "SentFile",
     "UploadedFile",
+    "WebhookDelivery",
     "parse_html",
     "parse_markdown",
     "parse_markdown_v2",
@@ -1240,6 +1242,27 @@ class CallbackQueryRecord:
     answer_url: str | None = None
 
 
+@dataclass
+class WebhookDelivery:
+    """One POST of a queued update to the bot's webhook, and the HTTP status it got (0: none)."""
+
+    update_id: int
+    status: int
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+class _RegisteredSecret:
+    """``post_to_webhook``'s default: send the secret_token the bot registered."""
+
+
+REGISTERED_SECRET = _RegisteredSecret()
+WEBHOOK_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_RETRY_DELAY = 0.1  # seconds before a failed delivery is tried again (Telegram: longer)
+
+
 # --------------------------------------------------------------------------------------------
 # Internal state
 # --------------------------------------------------------------------------------------------
@@ -1421,6 +1444,34 @@ def _coerce_params(raw: dict[str, Any], files: dict[str, UploadedFile]) -> dict[
 # --------------------------------------------------------------------------------------------
 
 
+def _post(url: str, body: bytes, secret: str | None) -> int:
+    """POST JSON to a webhook the way Telegram does; the HTTP status, or 0 if none came.
+
+    Only to this machine: a test's webhook URL naming another host is never contacted.
+    """
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if host != "localhost" and not host.startswith("127.") and host != "::1":
+        return 0
+    connection_class = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(host, parts.port, timeout=10)
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers[WEBHOOK_SECRET_HEADER] = secret
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request("POST", path, body, headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    except OSError:  # refused, reset or timed out: Telegram would try again later
+        return 0
+    finally:
+        connection.close()
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -1598,12 +1649,16 @@ class FakeTelegram:
         self._pending_polls = 0
         self._poll_conflict = ""
         self._webhook: dict[str, Any] = {}
+        self._webhook_deliveries: list[WebhookDelivery] = []
+        self._webhook_thread: threading.Thread | None = None
         self._calls: list[ApiCall] = []
         self._tokens: list[str] = []
         self._sends: deque[float] = deque()
         self._files: dict[str, SentFile] = {}
         self._files_by_path: dict[str, SentFile] = {}
         self._file_counter = 0
+        self._document_uploads: list[SentFile] = []  # sendDocument with a file part
+        self._document_resends: list[SentFile] = []  # sendDocument naming a file: no upload
         self._callbacks: dict[str, CallbackQueryRecord] = {}
         self._callback_counter = 0
         self._commands: dict[tuple[tuple[Any, ...], str], list[dict[str, str]]] = {}
@@ -2021,6 +2076,22 @@ class FakeTelegram:
     def calls_to(self, method: str) -> list[ApiCall]:
         """Calls of one method (case-insensitive, like Telegram's routing)."""
         return [call for call in self.calls if call.method.lower() == method.lower()]
+
+    @property
+    def document_uploads(self) -> list[SentFile]:
+        """Documents the bot uploaded (sendDocument with a file part), oldest first."""
+        with self._lock:
+            return list(self._document_uploads)
+
+    @property
+    def document_resends(self) -> list[SentFile]:
+        """Documents the bot sent by file_id (or URL) instead of uploading, oldest first.
+
+        Each is the file as first uploaded: a known file_id re-sends it with the same
+        file_id/file_unique_id, an unknown one is a 400 "wrong file identifier" and no send.
+        """
+        with self._lock:
+            return list(self._document_resends)
 
     @property
     def pending_polls(self) -> int:
@@ -2594,10 +2665,14 @@ class FakeTelegram:
         url = str(params.get("url") or "")
         if params.get("drop_pending_updates"):
             self._updates.clear()
+        allowed = params.get("allowed_updates")
+        if allowed is not None:  # like getUpdates' parameter; omitted keeps the previous choice
+            self._allowed_updates = list(allowed) or None
         if url:
             self._webhook = {"url": url, "secret_token": params.get("secret_token")}
             self._poll_generation += 1
             self._poll_conflict = "Conflict: terminated by setWebhook request"
+            self._start_webhook_delivery()
             self._cond.notify_all()
         else:
             self._webhook = {}
@@ -2610,11 +2685,92 @@ class FakeTelegram:
         return True
 
     def _get_webhook_info(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
-        return {
+        info: dict[str, Any] = {
             "url": self._webhook.get("url", ""),
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
+        if self._webhook.get("last_error_message"):
+            info["last_error_date"] = self._webhook["last_error_date"]
+            info["last_error_message"] = self._webhook["last_error_message"]
+        if self._webhook and self._allowed_updates:
+            info["allowed_updates"] = list(self._allowed_updates)
+        return info
+
+    # ---- webhook delivery: Telegram's side of setWebhook --------------------------------------
+    # Once a webhook is set, a thread POSTs queued updates (the ones send_text, tap and the like
+    # push) to it one at a time, in order, with the registered secret header, and drops each
+    # from the queue only when answered 2xx; a failure is retried, as Telegram does. Without a
+    # webhook the queue waits for getUpdates exactly as before.
+
+    @property
+    def webhook_secret(self) -> str | None:
+        """The secret_token given with setWebhook (None when unset)."""
+        with self._lock:
+            return self._webhook.get("secret_token")
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every POST of a queued update to the webhook, in order (failures and retries too)."""
+        with self._lock:
+            return list(self._webhook_deliveries)
+
+    def post_to_webhook(
+        self,
+        body: dict[str, Any] | bytes,
+        *,
+        secret: str | _RegisteredSecret | None = REGISTERED_SECRET,
+    ) -> int:
+        """POST one body to the webhook now, outside the queue; return the HTTP status (0: none).
+
+        ``body`` is an update (sent as JSON) or raw bytes; ``secret`` defaults to the registered
+        one, None sends no secret header. Blocks until answered: from the bot's event loop, call
+        it through ``asyncio.to_thread``.
+        """
+        with self._lock:
+            url = self._webhook.get("url")
+            registered = self._webhook.get("secret_token")
+        if not url:
+            raise AssertionError("no webhook is set: the bot has not called setWebhook")
+        data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+        return _post(url, data, registered if isinstance(secret, _RegisteredSecret) else secret)
+
+    def _start_webhook_delivery(self) -> None:
+        if self._webhook_thread is None or not self._webhook_thread.is_alive():
+            self._webhook_thread = threading.Thread(
+                target=self._deliver_to_webhook, name="FakeTelegram-webhook", daemon=True
+            )
+            self._webhook_thread.start()
+
+    def _next_webhook_update(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Wait for a webhook and an update to POST to it; None once the fake stops."""
+        with self._cond:
+            while not self._stopping:
+                batch = self._select_updates(1) if self._webhook.get("url") else []
+                if batch:
+                    return dict(self._webhook), batch[0]
+                self._cond.wait()
+            return None
+
+    def _deliver_to_webhook(self) -> None:
+        while (next_update := self._next_webhook_update()) is not None:
+            webhook, update = next_update
+            body = json.dumps(update).encode("utf-8")
+            status = _post(webhook["url"], body, webhook.get("secret_token"))
+            with self._cond:
+                delivery = WebhookDelivery(update["update_id"], status)
+                self._webhook_deliveries.append(delivery)
+                if delivery.ok:
+                    for queued in self._updates:
+                        if queued["update_id"] == delivery.update_id:
+                            self._updates.remove(queued)
+                            break
+                else:
+                    if self._webhook.get("url") == webhook["url"]:
+                        self._webhook["last_error_date"] = int(time.time())
+                        self._webhook["last_error_message"] = f"Wrong response: {status}"
+                    self._cond.wait(WEBHOOK_RETRY_DELAY)  # stop() wakes it at once
+                self._cond.notify_all()
 
     # ---- methods: sending -------------------------------------------------------------------
 
@@ -2695,7 +2851,11 @@ class FakeTelegram:
             return stored.content if stored else None
 
     def _send_document(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
-        return self._send_file(token, params, "document")
+        uploaded = isinstance(params.get("document"), UploadedFile)
+        result = self._send_file(token, params, "document")
+        stored = self._files[result["document"]["file_id"]]
+        (self._document_uploads if uploaded else self._document_resends).append(stored)
+        return result
 
     def _send_photo(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
         return self._send_file(token, params, "photo")
