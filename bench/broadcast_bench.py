@@ -24,7 +24,7 @@ from bot.broadcasts import Progress
 from bot.campaign import find_campaign, load_campaign
 from bot.config import Settings
 from bot.store import Store, Supporter
-from bot.telegram import app as telegram_app
+from bot.telegram import ratelimit
 from bot.telegram.app import build_application
 from bot.telegram.broadcast import start_broadcast
 from tests.fakes.telegram_api import FakeTelegram
@@ -184,7 +184,7 @@ async def _chatter(fake: FakeTelegram, talkers: list, recipients: int) -> list[f
     """Spread one /start per chatter over the broadcast; time each reply."""
     if not talkers:
         return []
-    expected = recipients / telegram_app.SENDS_PER_SECOND
+    expected = recipients / ratelimit.SENDS_PER_SECOND
     gap = expected / (len(talkers) + 1)
     latencies: list[float] = []
     for user in talkers:
@@ -204,11 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sends-per-second",
         type=float,
-        default=telegram_app.SENDS_PER_SECOND,
-        help="try another AIORateLimiter rate (bot.telegram.app.SENDS_PER_SECOND) for this run",
+        default=ratelimit.SENDS_PER_SECOND,
+        help="try another send rate (bot.telegram.ratelimit.SENDS_PER_SECOND) for this run",
     )
     args = parser.parse_args(argv)
-    telegram_app.SENDS_PER_SECOND = args.sends_per_second
+    ratelimit.SENDS_PER_SECOND = args.sends_per_second
     with tempfile.TemporaryDirectory() as tmp:
         result = asyncio.run(run(args.recipients, args.chatters, Path(tmp)))
     report = result.report
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"throughput  : {result.sustained:.2f} messages/s sustained (first to last send; "
-        f"target >= 28; limiter at {telegram_app.SENDS_PER_SECOND:g}/s), {result.wall_s:.1f}s wall"
+        f"target >= 28; limiter at {ratelimit.SENDS_PER_SECOND:g}/s), {result.wall_s:.1f}s wall"
     )
     print(
         f"all posts   : {result.all_posts:.2f} posts/s through the limiter meanwhile "

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import ClassVar
 
+from bot.flow.text import clean_block
 from bot.store import broadcasts as q
 from bot.store.broadcasts import (
     BLOCKED,
@@ -42,6 +45,8 @@ __all__ = [
     "DRAFT",
     "FAILED",
     "MAX_TEXT",
+    "PAID_FEE_PER_MESSAGE",
+    "PREVIEW_ROOM",
     "SENDING",
     "SKIPPED",
     "UNKNOWN",
@@ -66,9 +71,17 @@ __all__ = [
     "unfinished",
 ]
 
-# Telegram's limit for one message, in UTF-16 code units after entity parsing. The text is sent
-# as plain text (escaped), so its visible length is its own length.
-MAX_TEXT = 4096
+# Telegram's limit for one message, in UTF-16 code units after entity parsing.
+TELEGRAM_MAX_MESSAGE = 4096
+# The organizer's preview shows the text under a header (recipients, the fee of a paid
+# broadcast); tests/telegram/test_broadcast.py checks the header never needs more than this.
+PREVIEW_ROOM = 296
+# The longest broadcast: its preview still fits one message. Supporters get the text alone, as
+# plain text (escaped), so its visible length is its own length.
+MAX_TEXT = TELEGRAM_MAX_MESSAGE - PREVIEW_ROOM
+# Telegram's fee in Stars for each message of a paid broadcast sent beyond the free rate
+# (`allow_paid_broadcast`, Bot API: "a fee of 0.1 Telegram Stars per message").
+PAID_FEE_PER_MESSAGE = Fraction(1, 10)
 
 
 class BroadcastTextError(ValueError):
@@ -77,22 +90,35 @@ class BroadcastTextError(ValueError):
 
 @dataclass(frozen=True)
 class Preview:
-    """What the organizer confirms: the text as it will be sent, and how many will get it."""
+    """What the organizer confirms: the text as it will be sent, how many will get it, and
+    whether it is a paid broadcast."""
 
     broadcast_id: int
     text: str
     recipients: int
+    paid: bool = False
+    fee_per_message: ClassVar[float] = float(PAID_FEE_PER_MESSAGE)
+
+    @property
+    def max_fee(self) -> int | float:
+        """The most a paid broadcast costs, in Stars (Telegram bills only the messages sent
+        beyond the free rate): 1,234.5 for 12,345 recipients, a whole number when it is one."""
+        fee = self.recipients * PAID_FEE_PER_MESSAGE
+        return int(fee) if fee.denominator == 1 else float(fee)
 
 
 def clean_text(text: str) -> str:
-    """The text to send: trimmed, non-empty and within one message, else BroadcastTextError."""
-    cleaned = text.strip()
+    """The text to send: control characters out (PostgreSQL text cannot even hold NUL),
+    non-empty, and short enough for its preview; else BroadcastTextError."""
+    cleaned = clean_block(text, keep_tabs=True)
     if not cleaned:
         raise BroadcastTextError("The broadcast text is empty.")
     length = len(cleaned.encode("utf-16-le", "surrogatepass")) // 2
     if length > MAX_TEXT:
         raise BroadcastTextError(
-            f"The broadcast text is {length} characters; one message holds at most {MAX_TEXT}."
+            f"Your message is {length:,} characters; a broadcast can have at most {MAX_TEXT:,} "
+            f"(the preview needs the rest of Telegram's {TELEGRAM_MAX_MESSAGE:,}). "
+            f"Cut at least {length - MAX_TEXT:,} characters and send it again."
         )
     return cleaned
 
@@ -102,12 +128,15 @@ def recipient_count(repo: Repo) -> int:
     return q.count_recipients(repo)
 
 
-def create(repo: Repo, campaign_id: str, text: str, created_by: int) -> Preview:
-    """Record a draft broadcast (nothing is sent); raises BroadcastTextError for unusable text."""
+def create(
+    repo: Repo, campaign_id: str, text: str, created_by: int, *, paid: bool = False
+) -> Preview:
+    """Record a draft broadcast (nothing is sent); raises BroadcastTextError for unusable text.
+    `paid`: the bot sends paid broadcasts, so the preview tells what it may cost."""
     row = q.add_broadcast(repo, campaign_id, clean_text(text), created_by)
     if row.id is None:
         raise LookupError("broadcast not flushed")
-    return Preview(row.id, row.text, row.recipients)
+    return Preview(row.id, row.text, row.recipients, paid)
 
 
 def set_report_message(repo: Repo, broadcast_id: int, chat_id: int, message_id: int) -> None:

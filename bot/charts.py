@@ -1,4 +1,10 @@
-"""Charts for organizers, drawn off-screen (matplotlib's Agg backend, no display needed)."""
+"""Charts for organizers, drawn off-screen.
+
+Built on `matplotlib.figure.Figure` directly, never pyplot: pyplot keeps global state (current
+figure, figure manager, backend) that is not thread-safe, and charts are drawn in worker threads
+(`asyncio.to_thread`), several at once. A bare Figure saves to PNG with the Agg renderer and
+needs no display.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
-import matplotlib
-
-matplotlib.use("Agg")  # before pyplot: a server has no display
-
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 
@@ -20,20 +22,18 @@ def daily_letters_png(days: Sequence[tuple[date, int, int]], title: str) -> byte
     drafted = [n for _, n, _ in days]
     sent = [n for _, _, n in days]
     positions = range(len(days))
-    figure, axes = plt.subplots(figsize=(9, 4), dpi=110)
-    try:
-        axes.bar(positions, drafted, color="#9db4d3", label="drafted")
-        axes.bar(positions, sent, color="#1f4e8c", label="sent", width=0.5)
-        axes.set_title(title, fontsize=11)
-        axes.set_ylabel("letters")
-        step = max(1, len(days) // 10)
-        axes.set_xticks(list(positions)[::step], labels[::step], fontsize=8)
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.legend(frameon=False)
-        axes.spines[["top", "right"]].set_visible(False)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    figure = Figure(figsize=(9, 4), dpi=110)  # each call its own: nothing shared, nothing to close
+    axes = figure.subplots()
+    axes.bar(positions, drafted, color="#9db4d3", label="drafted")
+    axes.bar(positions, sent, color="#1f4e8c", label="sent", width=0.5)
+    axes.set_title(title, fontsize=11)
+    axes.set_ylabel("letters")
+    step = max(1, len(days) // 10)
+    axes.set_xticks(list(positions)[::step], labels[::step], fontsize=8)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

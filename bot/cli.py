@@ -6,20 +6,25 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from bot.campaign import Campaign, CampaignError, LookupTarget, find_campaign, load_campaign
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import DEFAULT_BASE_URL, ConfigError, Settings, load_settings
 from bot.letters import LetterRenderer, LetterTemplateError, Signer
-from bot.logsetup import setup_logging
+from bot.logsetup import RedactingFilter, install_excepthooks, setup_logging
 from bot.places import read_place
 
 if TYPE_CHECKING:
+    from telegram.error import InvalidToken, TelegramError
+    from telegram.ext import Application
+
     from bot.store import Store
 
 log = logging.getLogger("bot")
@@ -41,27 +46,124 @@ def _warn_stale(campaign: Campaign, store: Store) -> None:
             log.warning("officials directory: %s", problem)
 
 
+# How many times PTB's bootstrap (`bootstrap_retries`) tries again while Telegram cannot be
+# reached at start-up. It waits 1.5 s, then 1.5 times longer each time (capped at 30 s; no wait
+# after a timeout, which has waited already): 8 retries wait about 75 s in all. That rides out a
+# network that comes up after the bot (a reboot, a container, Wi-Fi reconnecting), yet an
+# organizer at a terminal learns of a dead connection or a wrong TELEGRAM_BASE_URL within a
+# minute or two. Not -1 (forever): a bot retrying unseen looks as if it runs; retrying forever is
+# a service manager's job (systemd Restart=, Docker restart policies). A rejected token is never
+# retried: PTB gives up on InvalidToken at once.
+STARTUP_RETRIES = 8
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     token = settings.require_token()
-    setup_logging(logging.DEBUG if args.verbose else logging.INFO, secrets=[token])
-    campaign = _campaign(settings)
-    LetterRenderer(campaign)  # fail now, not at a supporter's last step, if templates are broken
-    # Imported here so `preview` and `--help` stay fast and work without Telegram's stack.
-    from telegram import Update
-
-    from bot.telegram.app import build_application
-
-    store = open_store(settings.database_url)
-    app = build_application(settings, campaign, store)
-    log.info("campaign %s loaded; database %s", campaign.id, _safe_url(settings.database_url))
+    secrets = [token, settings.webhook_secret or ""]
+    install_excepthooks(secrets)  # before anything can fail with the token in its message
+    setup_logging(logging.DEBUG if args.verbose else logging.INFO, secrets=secrets)
+    if args.webhook:
+        settings.require_webhook()
+    app, store = _build(settings, webhook=args.webhook)
     try:
-        _warn_stale(campaign, store)
-        app.run_polling(
-            allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
-        )
+        with _telegram_errors(settings):
+            if args.webhook:
+                from bot.telegram.webhook import run_webhook
+
+                run_webhook(app, settings)
+            else:
+                _poll(app)
     finally:
         store.close()
     return 0
+
+
+def _build(
+    settings: Settings, webhook: bool = False
+) -> tuple[Application[Any, Any, Any, Any, Any, Any], Store]:
+    """The bot with its campaign and database, checked before Telegram is contacted.
+
+    With webhooks, several instances may share the database: each is named by its port (so a
+    restarted one takes back its own supporter leases) and they share one send budget.
+    """
+    campaign = _campaign(settings)
+    LetterRenderer(campaign)  # fail now, not at a supporter's last step, if templates are broken
+    # Imported here so `preview` and `--help` stay fast and work without Telegram's stack.
+    from bot.telegram.app import build_application
+
+    store = open_store(settings.database_url)
+    try:
+        app = build_application(
+            settings,
+            campaign,
+            store,
+            instance=f"webhook-{settings.webhook_port}" if webhook else "polling",
+            shared_send_budget=webhook,
+        )
+        log.info("campaign %s loaded; database %s", campaign.id, _safe_url(settings.database_url))
+        _warn_stale(campaign, store)
+    except BaseException:
+        store.close()
+        raise
+    return app, store
+
+
+def _poll(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Updates arrive by long polling, until the process is stopped."""
+    from bot.telegram.webhook import ALLOWED_UPDATES
+
+    app.run_polling(allowed_updates=list(ALLOWED_UPDATES), bootstrap_retries=STARTUP_RETRIES)
+
+
+@contextmanager
+def _telegram_errors(settings: Settings) -> Iterator[None]:
+    """Telegram refusing the bot, or out of reach, ends in one line on what to fix; PTB's
+    messages name the token (InvalidToken), so the line is redacted too."""
+    from telegram.error import TelegramError
+
+    try:
+        yield
+    except TelegramError as error:
+        advice = _telegram_advice(error, settings.base_url)
+        raise ConfigError(RedactingFilter([settings.token or ""]).redact(advice)) from None
+
+
+def _telegram_advice(error: TelegramError, base_url: str) -> str:
+    from telegram.error import InvalidToken, NetworkError
+
+    custom = base_url != DEFAULT_BASE_URL
+    if isinstance(error, InvalidToken):
+        return _rejected_advice(error, base_url if custom else None)
+    reason = _one_line(str(error))
+    if isinstance(error, NetworkError):
+        url_too = ", and TELEGRAM_BASE_URL" if custom else ""
+        return (
+            f"cannot reach Telegram at {base_url} ({reason}): check the internet connection, "
+            f"a proxy or firewall{url_too}; then start again."
+        )
+    return f"Telegram refused to start the bot: {reason}."
+
+
+def _rejected_advice(error: InvalidToken, custom_url: str | None) -> str:
+    """PTB raises InvalidToken for 401 and 404 alike; the server's description is its cause."""
+    if "Not Found" not in str(error.__cause__):
+        return (
+            "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): it was revoked or "
+            "mistyped; get a new token from @BotFather and set TELEGRAM_BOT_TOKEN."
+        )
+    if custom_url:  # a wrong URL answers 404 before any token is looked at
+        return (
+            f"TELEGRAM_BASE_URL {custom_url} answered 404 Not Found, so the token was not "
+            f"checked: fix TELEGRAM_BASE_URL (Telegram's is {DEFAULT_BASE_URL})."
+        )
+    return (
+        "Telegram does not know TELEGRAM_BOT_TOKEN (404 Not Found): copy it again from @BotFather."
+    )
+
+
+def _one_line(text: str) -> str:
+    """Driver and network messages can span lines (PostgreSQL's do): one line to print."""
+    return " ".join(text.split())
 
 
 def cmd_preview(args: argparse.Namespace, settings: Settings) -> int:
@@ -253,7 +355,7 @@ def open_store(url: str) -> Store:
 
     try:
         return Store.from_url(url)
-    except (ArgumentError, ModuleNotFoundError) as error:
+    except (ArgumentError, ValueError, ModuleNotFoundError) as error:  # ValueError: a bad port
         raise ConfigError(
             f"DATABASE_URL {_safe_url(url)!r} cannot be used ({error}). For PostgreSQL install "
             'the driver: pip install -e ".[postgres]" and use postgresql+psycopg://...'
@@ -264,16 +366,27 @@ def open_store(url: str) -> Store:
             "Check DATABASE_URL."
         ) from None
     except OperationalError as error:
-        reason = str(error.orig) if error.orig else str(error)
+        reason = _one_line(str(error.orig) if error.orig else str(error))
         raise ConfigError(
             f"cannot open the database {_safe_url(url)}: {reason}. Check DATABASE_URL."
         ) from None
 
 
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
+# "user:password@" in a URL SQLAlchemy cannot parse, and a password given as a query parameter.
+_URL_PASSWORD = re.compile(r"(://[^/@:]*:)[^/]*@")
+_QUERY_PASSWORD = re.compile(r"(?i)(password=)[^&]*")
 
-    return make_url(url).render_as_string(hide_password=True)
+
+def _safe_url(url: str) -> str:
+    """DATABASE_URL for messages and logs: the password hidden, even where the URL is broken."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        shown = _URL_PASSWORD.sub(r"\1***@", url)
+    return _QUERY_PASSWORD.sub(r"\1***", shown)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -287,8 +400,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="campaign-bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    run = sub.add_parser("run", help="run the bot (long polling)")
+    run = sub.add_parser("run", help="run the bot (long polling, or --webhook)")
     run.add_argument("--verbose", action="store_true", help="debug logging (token still redacted)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, "
+        "WEBHOOK_PORT) instead of long polling; several instances may share a PostgreSQL "
+        "database",
+    )
     run.set_defaults(func=cmd_run)
 
     preview = sub.add_parser(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
@@ -13,6 +14,9 @@ from platformdirs import user_data_dir
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 APP_NAME = "campaign-letter-bot"
+# Plain HTTP behind the TLS-terminating proxy that Telegram reaches (8443 would suggest TLS here).
+DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
+DEFAULT_WEBHOOK_PORT = 8080
 
 
 class ConfigError(Exception):
@@ -32,6 +36,12 @@ class Settings:
     database_url: str = field(default_factory=default_database_url)
     admin_ids: frozenset[int] = frozenset()
     campaign: str | None = None
+    webhook_url: str | None = None
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_port: int = DEFAULT_WEBHOOK_PORT
+    webhook_secret: str | None = None
+    # Opt-in: broadcasts with `allow_paid_broadcast`, billed in the bot's Telegram Stars.
+    paid_broadcasts: bool = False
 
     def require_token(self) -> str:
         if not self.token:
@@ -40,6 +50,15 @@ class Settings:
                 "TELEGRAM_BOT_TOKEN=... in .env or the environment."
             )
         return self.token
+
+    def require_webhook(self) -> tuple[str, str]:
+        """URL and secret: only webhook mode needs them, so only it asks."""
+        if not self.webhook_url or not self.webhook_secret:
+            raise ConfigError(
+                "webhook mode needs WEBHOOK_URL (the public https URL of this server's /telegram) "
+                "and WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -) in .env or the environment."
+            )
+        return self.webhook_url, self.webhook_secret
 
 
 def _parse_admin_ids(raw: str) -> frozenset[int]:
@@ -93,14 +112,92 @@ def _parse_database_url(raw: str) -> str:
     return url
 
 
+def _parse_webhook_url(raw: str, base_url: str) -> str | None:
+    url = raw.strip()
+    if not url:
+        return None
+    parsed = urlparse(url)
+    # Telegram posts only to https; a self-hosted Bot API server also posts to plain http.
+    schemes = ("https",) if base_url == DEFAULT_BASE_URL else ("http", "https")
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise ConfigError(
+            f"WEBHOOK_URL must be the public https URL Telegram posts updates to, such as "
+            f"https://bot.example.org/telegram (http only with a self-hosted TELEGRAM_BASE_URL), "
+            f"got {url!r}."
+        )
+    return url
+
+
+def _is_ipv6(host: str) -> bool:
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_webhook_listen(raw: str) -> str:
+    host = raw.strip() or DEFAULT_WEBHOOK_LISTEN
+    # A colon is only right in an IPv6 address: "0.0.0.0:8080" is a port put in the wrong place.
+    if not (_is_ipv6(host) if ":" in host else re.fullmatch(r"[A-Za-z0-9.-]+", host)):
+        raise ConfigError(
+            f"WEBHOOK_LISTEN must be an address to listen on, such as 127.0.0.1 (behind a proxy) "
+            f"or 0.0.0.0 (all interfaces), got {host!r}."
+        )
+    return host
+
+
+def _parse_webhook_port(raw: str) -> int:
+    text = raw.strip()
+    if not text:
+        return DEFAULT_WEBHOOK_PORT
+    if not re.fullmatch(r"[0-9]{1,5}", text) or not 1 <= int(text) <= 65535:
+        raise ConfigError(
+            f"WEBHOOK_PORT must be a port number from 1 to 65535, such as "
+            f"{DEFAULT_WEBHOOK_PORT}, got {text!r}."
+        )
+    return int(text)
+
+
+def _parse_webhook_secret(raw: str) -> str | None:
+    secret = raw.strip()
+    if not secret:
+        return None
+    # Telegram's rule for setWebhook's secret_token; it refuses anything else.
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise ConfigError(
+            "WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ - only: generate one with "
+            'python -c "import secrets; print(secrets.token_urlsafe(32))".'
+        )
+    return secret
+
+
+def _parse_paid_broadcasts(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("", "false", "no", "off", "0"):
+        return False
+    if value in ("true", "yes", "on", "1"):
+        return True
+    raise ConfigError(
+        f"PAID_BROADCASTS must be true (broadcasts faster than 30 a second, paid in the bot's "
+        f"Telegram Stars) or false (the default), got {raw.strip()!r}."
+    )
+
+
 def load_settings(env_file: str | os.PathLike[str] | None = None) -> Settings:
     """Read settings from the environment, after loading `.env` (which never overrides it)."""
     load_dotenv(env_file or Path.cwd() / ".env", override=False)
     env = os.environ
+    base_url = _parse_base_url(env.get("TELEGRAM_BASE_URL", ""))
     return Settings(
         token=_parse_token(env.get("TELEGRAM_BOT_TOKEN", "")),
-        base_url=_parse_base_url(env.get("TELEGRAM_BASE_URL", "")),
+        base_url=base_url,
         database_url=_parse_database_url(env.get("DATABASE_URL", "")),
         admin_ids=_parse_admin_ids(env.get("ADMIN_IDS", "")),
         campaign=env.get("CAMPAIGN", "").strip() or None,
+        webhook_url=_parse_webhook_url(env.get("WEBHOOK_URL", ""), base_url),
+        webhook_listen=_parse_webhook_listen(env.get("WEBHOOK_LISTEN", "")),
+        webhook_port=_parse_webhook_port(env.get("WEBHOOK_PORT", "")),
+        webhook_secret=_parse_webhook_secret(env.get("WEBHOOK_SECRET", "")),
+        paid_broadcasts=_parse_paid_broadcasts(env.get("PAID_BROADCASTS", "")),
     )

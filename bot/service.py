@@ -118,7 +118,7 @@ class LetterService:
             Supporter(
                 telegram_id=person.telegram_id,
                 display_name=_display_name(person),
-                language=(person.language or None) and person.language[:16],
+                language=flow.text.language_tag(person.language),
                 source=clean_source,
                 referrer_id=referrer.id if referrer else None,
             )
@@ -540,8 +540,9 @@ class LetterService:
 
 
 def _display_name(person: Person) -> str | None:
+    """Telegram's first and last name as the client sent them, so cleaned before storing."""
     name = flow.clean_line(person.display_name or "")
-    return name[: flow.MAX_NAME_LENGTH] or None
+    return name[: flow.MAX_NAME_LENGTH].rstrip() or None
 
 
 def _profile(

@@ -1,4 +1,5 @@
-"""The broadcast core on a real SQLite file: recipient list, claims, outcomes, resume, counters."""
+"""The broadcast core on a real database (a SQLite file, or PostgreSQL with TEST_DATABASE_URL):
+recipient list, claims, outcomes, resume, counters."""
 
 from __future__ import annotations
 
@@ -53,17 +54,33 @@ def check_counters(store: Store, broadcast_id: int) -> Progress:
 # Text
 
 
-def test_text_is_trimmed_and_must_fit_one_message() -> None:
+def test_text_is_trimmed_and_must_fit_its_preview() -> None:
     assert broadcasts.clean_text("  Hello <all> & you \n") == "Hello <all> & you"
     with pytest.raises(BroadcastTextError, match="empty"):
-        broadcasts.clean_text(" \n\t")
-    assert broadcasts.clean_text("x" * 4096)
-    with pytest.raises(BroadcastTextError, match="4097"):
-        broadcasts.clean_text("x" * 4097)
+        broadcasts.clean_text(" \n\t\x00")
+    assert broadcasts.MAX_TEXT == 3800
+    assert broadcasts.clean_text("x" * 3800)
+    with pytest.raises(BroadcastTextError, match=r"3,801 characters.* at most 3,800.* at least 1 "):
+        broadcasts.clean_text("x" * 3801)
     # Telegram counts UTF-16 units: an emoji outside the BMP is two.
-    assert broadcasts.clean_text("😀" * 2048)
-    with pytest.raises(BroadcastTextError):
-        broadcasts.clean_text("😀" * 2049)
+    assert broadcasts.clean_text("😀" * 1900)
+    with pytest.raises(BroadcastTextError, match="Cut at least 2 characters"):
+        broadcasts.clean_text("😀" * 1901)
+
+
+def test_a_text_that_fits_telegram_but_not_its_preview_says_how_much_to_cut() -> None:
+    """4,054 characters fit one message, but not under the preview's header."""
+    with pytest.raises(BroadcastTextError) as error:
+        broadcasts.clean_text("x" * 4054)
+    assert str(error.value) == (
+        "Your message is 4,054 characters; a broadcast can have at most 3,800 (the preview "
+        "needs the rest of Telegram's 4,096). Cut at least 254 characters and send it again."
+    )
+
+
+def test_control_characters_are_stripped_but_lines_and_tabs_kept() -> None:
+    raw = "Rally\x00 on Sunday\x1b\r\n\tat 11\x07 sharp\u200b!\n\n\n\nBring\u00a0a friend "
+    assert broadcasts.clean_text(raw) == "Rally on Sunday\n\tat 11 sharp!\n\nBring a friend"
 
 
 # Create and start
@@ -82,6 +99,36 @@ def test_recipients_are_opted_in_supporters_who_did_not_block(tmp_store: Store) 
     report = tmp_store.call(broadcasts.start, preview.broadcast_id)
     assert report.status == "sending" and report.recipients == 3 and report.pending == 3
     assert set(statuses(tmp_store, preview.broadcast_id)) == {1000, 1001, 1002}
+
+
+def test_a_text_with_nul_is_stored_without_it(tmp_store: Store) -> None:
+    """PostgreSQL text cannot hold NUL: storing it raw was a DataError there."""
+    add_people(tmp_store, 2)
+    preview = tmp_store.call(broadcasts.create, CAMPAIGN, "Rally\x00 on\x00\nSunday", ORGANIZER)
+    assert (preview.text, preview.recipients) == ("Rally on\nSunday", 2)
+    assert tmp_store.call(broadcasts.text_of, preview.broadcast_id) == "Rally on\nSunday"
+
+
+@pytest.mark.parametrize(
+    ("recipients", "fee", "shown"),
+    [
+        (0, 0, "0"),
+        (1, 0.1, "0.1"),
+        (10, 1, "1"),
+        (12345, 1234.5, "1,234.5"),
+        (10**7, 10**6, "1,000,000"),
+    ],
+)
+def test_a_paid_preview_knows_the_most_it_can_cost(recipients: int, fee: float, shown: str) -> None:
+    preview = broadcasts.Preview(1, "Hello", recipients, paid=True)
+    assert preview.max_fee == fee and f"{preview.max_fee:,}" == shown
+    assert broadcasts.Preview.fee_per_message == 0.1
+
+
+def test_create_says_whether_the_broadcast_is_paid(tmp_store: Store) -> None:
+    add_people(tmp_store, 3)
+    assert not tmp_store.call(broadcasts.create, CAMPAIGN, "Hi", ORGANIZER).paid
+    assert tmp_store.call(broadcasts.create, CAMPAIGN, "Hi", ORGANIZER, paid=True).paid
 
 
 def test_unusable_text_creates_nothing(tmp_store: Store) -> None:

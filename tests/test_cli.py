@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
+import asyncio
+import re
+import socket
+import sys
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +15,8 @@ import pytest
 from bot.campaign import find_campaign, load_campaign
 from bot.campaign.freshness import stale_items
 from bot.cli import main
+from tests.fakes.telegram_api import FakeTelegram
+from tests.logstate import saved_logging
 from tests.support import FIXTURES_DIR, LIBRARY_CAMPAIGN, campaign_toml
 
 OFFICIALS = FIXTURES_DIR / "officials"
@@ -23,11 +28,8 @@ TOKEN = "123456:abcdefghijklmnopqrstuvwxyz"
 @pytest.fixture(autouse=True)
 def keep_logging() -> Iterator[None]:
     """`run` installs its log handler on stderr, which capsys closes after the test."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+    with saved_logging():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -68,8 +70,15 @@ def test_preview_names_the_targets_when_one_is_unknown(capsys: pytest.CaptureFix
 @pytest.mark.parametrize(("url", "expected"), [
     ("postgresql+psycopg2://u:secret@localhost/db", 'pip install -e ".[postgres]"'),
     ("postgresql+psycopg://u:secret@127.0.0.1:1/db", "cannot open the database"),
+    ("postgresql+psycopg://u@127.0.0.1:1/db?password=secret", "cannot open the database"),
     ("nosuchdialect://x", "cannot be used"),
-    ("sqlite:////proc/no/such/folder/x.db", "cannot create the database folder"),
+    ("no such dialect://u:secret@h/db", "cannot be used"),
+    ("no such dialect://u:p@secret@h/db", "cannot be used"),
+    ("postgresql+psycopg://u:secret@h:port/db", "cannot be used"),
+    (
+        "sqlite:////proc/no/such/folder/x.db",
+        "the folder /proc/no/such/folder does not exist; create it or fix DATABASE_URL",
+    ),
     ("not a url", "must be a SQLAlchemy URL"),
 ])  # fmt: skip
 def test_unusable_database_url_is_one_clear_line(
@@ -91,6 +100,116 @@ def test_unknown_campaign_is_one_clear_line(
     monkeypatch.setenv("CAMPAIGN", "no-such-campaign")
     assert main(["run"]) == 2
     assert "bundled: lachin-2023" in capsys.readouterr().err
+
+
+def test_a_campaign_file_not_in_utf8_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "notepad.toml"
+    path.write_bytes(("# Café\n" + campaign_toml()).encode("cp1252"))
+    expected = f"{path}:1: not UTF-8 text: save it as UTF-8"
+    assert main(["check", str(path)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {expected}")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("CAMPAIGN", str(path))
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"campaign-bot: {expected}") and err.count("\n") == 1
+
+
+# run: Telegram refusing the bot, or out of reach, at start-up
+
+LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d [\d:,]+ (INFO|WARNING) [\w.]+: ")
+
+
+@pytest.fixture
+def run_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> Callable[[str], tuple[list[str], str]]:
+    """Run the bot against a base URL; its log lines (one per record) and the line it ends with."""
+
+    def run(base_url: str) -> tuple[list[str], str]:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+        monkeypatch.setenv("TELEGRAM_BASE_URL", base_url)
+        _database(monkeypatch, tmp_path)
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)  # run_polling closes its loop: each run needs its own
+        try:
+            assert main(["run"]) == 2
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+        err = capsys.readouterr().err
+        assert TOKEN not in err and TOKEN.split(":")[1] not in err and "Traceback" not in err
+        *logs, last = err.splitlines()
+        assert all(LOG_LINE.match(line) for line in logs), err
+        return logs, last
+
+    return run
+
+
+def test_a_rejected_token_is_one_line_without_the_token(
+    run_fails: Callable[[str], tuple[list[str], str]],
+) -> None:
+    with FakeTelegram() as fake:
+        fake.inject_error("getMe", error_code=401, description="Unauthorized")
+        _, last = run_fails(fake.base_url)
+    assert last == (
+        "campaign-bot: Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): it was revoked "
+        "or mistyped; get a new token from @BotFather and set TELEGRAM_BOT_TOKEN."
+    )
+
+
+def test_a_wrong_base_url_is_one_line_saying_to_check_it(
+    run_fails: Callable[[str], tuple[list[str], str]],
+) -> None:
+    with FakeTelegram() as fake:
+        wrong = f"http://127.0.0.1:{fake.port}/bto"  # a typo: every path answers 404
+        _, last = run_fails(wrong)
+    assert last == (
+        f"campaign-bot: TELEGRAM_BASE_URL {wrong} answered 404 Not Found, so the token was not "
+        "checked: fix TELEGRAM_BASE_URL (Telegram's is https://api.telegram.org/bot)."
+    )
+
+
+def test_unreachable_telegram_is_retried_then_one_line(
+    monkeypatch: pytest.MonkeyPatch, run_fails: Callable[[str], tuple[list[str], str]]
+) -> None:
+    import bot.cli
+
+    monkeypatch.setattr(bot.cli, "STARTUP_RETRIES", 1)  # PTB waits 1.5 s before the retry
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    logs, last = run_fails(f"http://127.0.0.1:{port}/bot")
+    retries = [line for line in logs if "Telegram start-up attempt" in line]
+    assert len(retries) == 1
+    assert " WARNING telegram.ext: Telegram start-up attempt 1 of 2 failed (" in retries[0]
+    assert last.startswith(f"campaign-bot: cannot reach Telegram at http://127.0.0.1:{port}/bot (")
+    assert last.endswith(
+        "): check the internet connection, a proxy or firewall, and TELEGRAM_BASE_URL; "
+        "then start again."
+    )
+
+
+def test_run_prints_uncaught_exceptions_without_the_token(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import bot.telegram.app
+
+    class Broken:
+        def run_polling(self, **_kwargs: object) -> None:
+            raise RuntimeError(f"unexpected answer from /bot{TOKEN}/getUpdates")
+
+    monkeypatch.setattr(bot.telegram.app, "build_application", lambda *_a, **_k: Broken())
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    _database(monkeypatch, tmp_path)
+    with pytest.raises(RuntimeError) as info:
+        main(["run"])
+    sys.excepthook(info.type, info.value, info.tb)  # as Python does when it leaves main()
+    err = capsys.readouterr().err
+    assert "RuntimeError: unexpected answer from /bot[REDACTED]/getUpdates" in err
+    assert TOKEN.split(":")[1] not in err
 
 
 # check: is the campaign file usable, and which dates are old
@@ -205,7 +324,7 @@ def test_stale_dates_are_one_warning_each_at_start_up(
         def run_polling(self, **_kwargs: object) -> None:
             """Stands in for the real bot: start-up is done by the time it would poll."""
 
-    monkeypatch.setattr(bot.telegram.app, "build_application", lambda *_args: Polling())
+    monkeypatch.setattr(bot.telegram.app, "build_application", lambda *_a, **_k: Polling())
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     _database(monkeypatch, tmp_path)
     assert main(["run"]) == 0

@@ -8,13 +8,26 @@ import pytest
 
 from bot.config import (
     DEFAULT_BASE_URL,
+    DEFAULT_WEBHOOK_LISTEN,
+    DEFAULT_WEBHOOK_PORT,
     ConfigError,
     Settings,
     default_database_url,
     load_settings,
 )
 
-VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "DATABASE_URL", "ADMIN_IDS", "CAMPAIGN")
+VARIABLES = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_BASE_URL",
+    "DATABASE_URL",
+    "ADMIN_IDS",
+    "CAMPAIGN",
+    "WEBHOOK_URL",
+    "WEBHOOK_LISTEN",
+    "WEBHOOK_PORT",
+    "WEBHOOK_SECRET",
+    "PAID_BROADCASTS",
+)
 GOOD_TOKEN = "1234567:not-a-real-token-only-for-tests_x"
 
 
@@ -173,3 +186,110 @@ def test_settings_is_immutable() -> None:
     settings = Settings(token=None)
     with pytest.raises(AttributeError):
         settings.token = GOOD_TOKEN  # type: ignore[misc]
+
+
+# Webhook mode
+GOOD_SECRET = "Ab9_-" * 10
+
+
+def test_webhook_defaults() -> None:
+    settings = load_settings()
+    assert settings.webhook_url is None
+    assert settings.webhook_secret is None
+    assert settings.webhook_listen == DEFAULT_WEBHOOK_LISTEN == "127.0.0.1"
+    assert settings.webhook_port == DEFAULT_WEBHOOK_PORT == 8080
+
+
+def test_webhook_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", " https://bot.example.org/telegram ")
+    monkeypatch.setenv("WEBHOOK_LISTEN", " 0.0.0.0 ")
+    monkeypatch.setenv("WEBHOOK_PORT", " 8443 ")
+    monkeypatch.setenv("WEBHOOK_SECRET", f" {GOOD_SECRET} ")
+    settings = load_settings()
+    assert settings.webhook_url == "https://bot.example.org/telegram"
+    assert settings.webhook_listen == "0.0.0.0"  # noqa: S104 - the documented choice
+    assert settings.webhook_port == 8443
+    assert settings.webhook_secret == GOOD_SECRET
+    assert settings.require_webhook() == ("https://bot.example.org/telegram", GOOD_SECRET)
+
+
+@pytest.mark.parametrize("missing", ["WEBHOOK_URL", "WEBHOOK_SECRET"])
+def test_require_webhook_names_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram")
+    monkeypatch.setenv("WEBHOOK_SECRET", GOOD_SECRET)
+    monkeypatch.delenv(missing)
+    settings = load_settings()  # polling needs neither: only webhook mode asks
+    with pytest.raises(ConfigError) as info:
+        settings.require_webhook()
+    assert_one_line(info.value, "WEBHOOK_URL", "WEBHOOK_SECRET")
+
+
+@pytest.mark.parametrize("secret", ["a", "A-Z_a-z-0-9", "x" * 256])
+def test_webhook_secret_telegram_accepts(monkeypatch: pytest.MonkeyPatch, secret: str) -> None:
+    monkeypatch.setenv("WEBHOOK_SECRET", secret)
+    assert load_settings().webhook_secret == secret
+
+
+@pytest.mark.parametrize(
+    "secret", ["x" * 257, "has space", "dots.not.allowed", "sl/ash", "pl+us", "ünï", "a=b"]
+)
+def test_webhook_secret_telegram_refuses(monkeypatch: pytest.MonkeyPatch, secret: str) -> None:
+    monkeypatch.setenv("WEBHOOK_SECRET", secret)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    message = assert_one_line(info.value, "WEBHOOK_SECRET", "1-256", "A-Z a-z 0-9 _ -")
+    assert secret not in message  # never echo a (possibly real) secret
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://bot.example.org/telegram",  # Telegram posts only to https
+        "bot.example.org/telegram",
+        "https:///telegram",
+        "ftp://bot.example.org/telegram",
+    ],
+)
+def test_malformed_webhook_url(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", url)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert_one_line(info.value, "WEBHOOK_URL", "https://", repr(url))
+
+
+def test_http_webhook_url_with_a_self_hosted_bot_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BASE_URL", "http://127.0.0.1:8081/bot")
+    monkeypatch.setenv("WEBHOOK_URL", "http://10.0.0.5:8080/telegram")
+    assert load_settings().webhook_url == "http://10.0.0.5:8080/telegram"
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "99999", "-1", "80a", "8080.0", "123456"])
+def test_malformed_webhook_port(monkeypatch: pytest.MonkeyPatch, port: str) -> None:
+    monkeypatch.setenv("WEBHOOK_PORT", port)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert_one_line(info.value, "WEBHOOK_PORT", "1 to 65535", repr(port))
+
+
+@pytest.mark.parametrize("port", ["1", "443", "65535"])
+def test_webhook_port_bounds(monkeypatch: pytest.MonkeyPatch, port: str) -> None:
+    monkeypatch.setenv("WEBHOOK_PORT", port)
+    assert load_settings().webhook_port == int(port)
+
+
+@pytest.mark.parametrize("listen", ["::", "::1", "localhost", "10.0.0.5"])
+def test_webhook_listen_addresses(monkeypatch: pytest.MonkeyPatch, listen: str) -> None:
+    monkeypatch.setenv("WEBHOOK_LISTEN", listen)
+    assert load_settings().webhook_listen == listen
+
+
+@pytest.mark.parametrize(
+    "listen", ["http://0.0.0.0", "0.0.0.0:8080", "localhost:8080", "[::1]", ":::", "two words"]
+)
+def test_malformed_webhook_listen(monkeypatch: pytest.MonkeyPatch, listen: str) -> None:
+    monkeypatch.setenv("WEBHOOK_LISTEN", listen)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert_one_line(info.value, "WEBHOOK_LISTEN", "127.0.0.1", repr(listen))

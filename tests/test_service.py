@@ -102,6 +102,45 @@ def test_welcome_records_the_source_only_on_first_contact(
         assert ara.source is None  # not a valid deep-link payload
 
 
+@pytest.mark.parametrize(
+    ("name", "language", "stored"),
+    [
+        ("Ani\x00 Hakobyan\x1b", "hy\x00", ("Ani Hakobyan", None)),
+        ("\x00\x07", "PT-br", (None, "pt-br")),
+        ("Ара\tПетросян", "en-US-x-twain\x00", ("Ара Петросян", None)),
+        ("Narek", "english please", ("Narek", None)),
+        ("Narek", "zh-hans", ("Narek", "zh-hans")),
+        ("Narek", "", ("Narek", None)),
+    ],
+)
+def test_names_and_language_codes_from_telegram_are_cleaned_before_storing(
+    tmp_store: Store, service: LetterService, name: str, language: str, stored: tuple
+) -> None:
+    """The client sends these unchecked; PostgreSQL text cannot hold NUL at all."""
+    person = Person(telegram_id=1003, display_name=name, language=language)
+    tmp_store.call(service.welcome, person)
+    with tmp_store.transaction() as repo:
+        supporter = repo.supporter(person.telegram_id)
+        assert (supporter.display_name, supporter.language) == stored
+
+
+def test_a_name_first_seen_outside_the_welcome_is_cleaned_too(
+    tmp_store: Store, service: LetterService
+) -> None:
+    person = Person(telegram_id=1004, display_name="Ani\x00\x00Hakobyan")
+    tmp_store.call(service.start_letter, person)
+    with tmp_store.transaction() as repo:
+        assert repo.supporter(person.telegram_id).display_name == "Ani Hakobyan"
+
+
+def test_a_long_name_cut_to_fit_ends_without_a_space(
+    tmp_store: Store, service: LetterService
+) -> None:
+    first = "A" * (flow.MAX_NAME_LENGTH - 1)
+    person = Person(telegram_id=1005, display_name=f"{first} Hakobyan")
+    assert tmp_store.call(service.welcome, person).name == first
+
+
 # The whole conversation
 
 

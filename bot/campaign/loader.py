@@ -38,10 +38,7 @@ def find_campaign(name_or_path: str | None) -> Path:
 
 def load_campaign(path: str | Path) -> Campaign:
     path = Path(path)
-    try:
-        raw_text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CampaignError(f"{path}: cannot read campaign file: {exc.strerror}") from exc
+    raw_text = _read_text(path)
     try:
         raw = tomllib.loads(raw_text)
     except tomllib.TOMLDecodeError as exc:
@@ -60,6 +57,23 @@ def load_campaign(path: str | Path) -> Campaign:
             for err in exc.errors()
         ]
         raise CampaignError("\n".join(problems)) from None
+
+
+def _read_text(path: Path) -> str:
+    """The file's text. Editors on Windows often save Windows-1252 or UTF-16: that is one line
+    saying where and what to do, not a traceback; "UTF-8 with BOM" is simply read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CampaignError(f"{path}: cannot read campaign file: {exc.strerror}") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CampaignError(
+            f"{path}:{line}: not UTF-8 text: save it as UTF-8 (in most editors: Save As, "
+            "Encoding: UTF-8)."
+        ) from None
 
 
 def _describe(path: Path, text: str, loc: tuple[int | str, ...], msg: str) -> str:

@@ -52,6 +52,8 @@ class Prompt:
 
     step: Step
     choices: tuple[Choice, ...] = ()
+    # The demands, when they are asked with the targets: one screen and one tap answer both.
+    asks: tuple[Choice, ...] = ()
     multi: bool = False
     accepts_text: bool = False
     skippable: bool = False
@@ -74,6 +76,8 @@ class Notice:
 @dataclass(frozen=True)
 class Toggle:
     choice_id: str
+    # Which list: the prompt's own (None), or Step.DEMANDS for the asks beside the targets.
+    step: Step | None = None
 
 
 @dataclass(frozen=True)

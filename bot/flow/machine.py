@@ -123,6 +123,24 @@ def wants_representative(campaign: Campaign, draft: Draft) -> bool:
     return any(t.lookup == "representative" for t in campaign.lookups if t.id in draft.targets)
 
 
+def _screens(campaign: Campaign, draft: Draft) -> list[Step]:
+    """The steps asked, one screen each. The demands share the targets' screen (one tap
+    confirms both), except in a draft saved with the targets answered on their own."""
+    asked = [s for s in _applicable(campaign, draft) if s not in draft.prefilled]
+    alone = Step.TARGETS in draft.answered and Step.DEMANDS not in draft.answered
+    if Step.TARGETS in asked and Step.DEMANDS in asked and not alone:
+        asked.remove(Step.DEMANDS)
+    return asked
+
+
+def _demand_choices(campaign: Campaign, draft: Draft) -> tuple[Choice, ...]:
+    """The demands routed to the chosen targets, while there is a choice to make."""
+    routed = campaign.demands_for(list(draft.targets))
+    if Step.DEMANDS in draft.answered or len(routed) <= 1:
+        return ()
+    return tuple(Choice(d.id, d.title, d.id in draft.demands) for d in routed)
+
+
 def current_step(campaign: Campaign, draft: Draft) -> Step | None:
     return next((s for s in _applicable(campaign, draft) if s not in draft.answered), None)
 
@@ -136,17 +154,16 @@ def next_prompt(campaign: Campaign, draft: Draft) -> Prompt | None:
     step = current_step(campaign, draft)
     if step is None:
         return None
-    asked = [s for s in _applicable(campaign, draft) if s not in draft.prefilled]
-    position: dict[str, Any] = {"number": asked.index(step) + 1, "total": len(asked)}
+    screens = _screens(campaign, draft)
+    position: dict[str, Any] = {"number": screens.index(step) + 1, "total": len(screens)}
     if step is Step.TARGETS:
         choices = tuple(
             Choice(t.id, t.label, t.id in draft.targets) for t in _offered(campaign, draft)
         )
-        return Prompt(step, choices, multi=True, **position)
+        asks = _demand_choices(campaign, draft)
+        return Prompt(step, choices, asks=asks, multi=True, **position)
     if step is Step.DEMANDS:
-        routed = campaign.demands_for(list(draft.targets))
-        choices = tuple(Choice(d.id, d.title, d.id in draft.demands) for d in routed)
-        return Prompt(step, choices, multi=True, **position)
+        return Prompt(step, _demand_choices(campaign, draft), multi=True, **position)
     if step is Step.DISTRICT:
         choices = tuple(Choice(d.id, d.label) for d in draft.districts)
         return Prompt(step, choices, skippable=True, **position)
@@ -195,26 +212,40 @@ def answered(campaign: Campaign, draft: Draft, step: Step, **changes: Any) -> Dr
 
 
 def _apply_multi(campaign: Campaign, draft: Draft, prompt: Prompt, answer: Answer) -> Draft:
-    field_name = "targets" if prompt.step is Step.TARGETS else "demands"
-    selected: tuple[str, ...] = getattr(draft, field_name)
+    selected: tuple[str, ...] = getattr(draft, prompt.step.value)
     if isinstance(answer, Toggle):
-        if answer.choice_id not in {c.id for c in prompt.choices}:
-            raise InvalidAnswer("stale")
-        order = [c.id for c in prompt.choices]
-        chosen = set(selected) ^ {answer.choice_id}
-        toggled = tuple(i for i in order if i in chosen)
-        change: dict[str, Any] = {field_name: toggled}
-        return replace(draft, **change)
+        return _toggle(campaign, draft, prompt, answer)
     if isinstance(answer, Confirm):
         if not selected:
-            raise InvalidAnswer("none_selected")
+            raise InvalidAnswer("none_selected", what=prompt.step.value)
+        steps = {prompt.step}
         changes: dict[str, Any] = {}
         if prompt.step is Step.TARGETS:
             routed = campaign.demands_for(list(selected))
             kept = tuple(d.id for d in routed if d.id in draft.demands)
+            if prompt.asks:  # the demands were asked on this screen too
+                if not kept:
+                    raise InvalidAnswer("none_selected", what=Step.DEMANDS.value)
+                steps.add(Step.DEMANDS)
             changes["demands"] = kept or tuple(d.id for d in routed)
-        return answered(campaign, draft, prompt.step, **changes)
+        return settle(campaign, replace(draft, answered=draft.answered | steps, **changes))
     raise InvalidAnswer("use_buttons")
+
+
+def _toggle(campaign: Campaign, draft: Draft, prompt: Prompt, answer: Toggle) -> Draft:
+    """Select or unselect one choice, keeping campaign order whatever the tap order."""
+    step = answer.step or prompt.step
+    lists = {prompt.step: prompt.choices}
+    if prompt.asks:
+        lists[Step.DEMANDS] = prompt.asks
+    choices = lists.get(step, ())
+    if answer.choice_id not in {c.id for c in choices}:
+        raise InvalidAnswer("stale")
+    chosen = set(getattr(draft, step.value)) ^ {answer.choice_id}
+    # Demands routed only to an unselected target stay chosen, for when it is selected again.
+    order = [d.id for d in campaign.demands] if step is Step.DEMANDS else [c.id for c in choices]
+    change: dict[str, Any] = {step.value: tuple(i for i in order if i in chosen)}
+    return replace(draft, **change)
 
 
 def _apply_name(campaign: Campaign, draft: Draft, answer: Answer) -> Draft:

@@ -13,6 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
 
+from bot.config import ConfigError, default_database_url
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -23,14 +25,12 @@ def is_sqlite(url: str) -> bool:
 def create_db_engine(url: str, migrate: bool = True) -> Engine:
     """An engine for `url`, its schema brought up to date (Alembic migrations).
 
-    For SQLite the file's folder is created and WAL is switched on.
+    For SQLite the file's folder must exist (the default one is created) and WAL is switched on.
     """
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"hide_parameters": True}
     if is_sqlite(url):
-        database = parsed.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_folder(url, parsed.database)
         kwargs["connect_args"] = {
             "check_same_thread": False,
             "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
@@ -46,6 +46,23 @@ def create_db_engine(url: str, migrate: bool = True) -> Engine:
 
         upgrade(engine)
     return engine
+
+
+def _sqlite_folder(url: str, database: str | None) -> None:
+    """Create the default database's folder; refuse any other missing one: it is a typo in
+    DATABASE_URL, which must not quietly become a new, empty database."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    folder = Path(database).expanduser().parent
+    if folder.is_dir():
+        return
+    default = Path(make_url(default_database_url()).database or "").parent
+    if folder.absolute() != default.absolute():
+        raise ConfigError(
+            f"DATABASE_URL {url}: the folder {folder} does not exist; "
+            "create it or fix DATABASE_URL."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

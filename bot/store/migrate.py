@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection, Engine
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -29,10 +32,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
+                before = _revision(connection)
                 command.upgrade(config, revision)
+                _log_upgrade(before, _revision(connection))
         finally:
             if sqlite:
                 _raw_sqlite(connection, "PRAGMA foreign_keys=ON")
+
+
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _log_upgrade(before: str | None, after: str | None) -> None:
+    """One line when the schema changed: Alembic's own lines show only with --verbose."""
+    if before != after:
+        log.info("database schema upgraded from %s to %s", before or "(empty)", after)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

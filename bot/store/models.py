@@ -219,3 +219,12 @@ class ChatLease(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     holder: str = Field(max_length=64)
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class SendClock(SQLModel, table=True):
+    """The next free send slot (seconds since the epoch) for the bot as a whole; one row."""
+
+    __tablename__ = "send_clock"
+
+    name: str = Field(primary_key=True, max_length=16)
+    next_at: float = 0.0

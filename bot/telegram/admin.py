@@ -21,7 +21,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -122,10 +122,13 @@ EXPORT_KINDS = ("summary", "letters", "supporters")
 class AdminHandlers:
     """/stats, /export and /broadcast, for organizers only (see `admin_only`)."""
 
-    def __init__(self, campaign: Campaign, store: Store, gate: AdminGate) -> None:
+    def __init__(
+        self, campaign: Campaign, store: Store, gate: AdminGate, *, paid_broadcasts: bool = False
+    ) -> None:
         self.campaign = campaign
         self.store = store
         self.gate = gate
+        self.paid_broadcasts = paid_broadcasts  # the PAID_BROADCASTS setting
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -220,12 +223,25 @@ class AdminHandlers:
     @admin_only
     async def broadcast(self, update: Update, context: Context) -> None:
         chat_id = _chat(update)
+        try:
+            await self._preview(update, context, chat_id)
+        except Exception:
+            # An organizer never gets the supporters' "something went wrong": theirs says
+            # that nothing was sent.
+            log.exception("could not preview a broadcast")
+            await _tell(context, chat_id, render("broadcast_error", started=False))
+
+    async def _preview(self, update: Update, context: Context, chat_id: int) -> None:
         message = update.effective_message
         text = _after_command(message.text if message and message.text else "")
         user = update.effective_user
         try:
             preview = await self.store.run(
-                broadcasts.create, self.campaign.id, text, user.id if user else 0
+                broadcasts.create,
+                self.campaign.id,
+                text,
+                user.id if user else 0,
+                paid=self.paid_broadcasts,
             )
         except broadcasts.BroadcastTextError as error:
             await context.bot.send_message(chat_id, render("broadcast_usage", error=str(error)))
@@ -259,12 +275,22 @@ class AdminHandlers:
                     await self._send_export(context, _query_chat(query), what, True)
             elif parts == ["ex", "no"]:
                 await _edit(query, render("export_personal_cancelled"))
-            elif len(parts) == 3 and parts[0] == "bc" and parts[1].isdigit():
-                toast = await self._broadcast_button(context, query, int(parts[1]), parts[2])
+            elif len(parts) == 3 and parts[0] == "bc" and parts[1].isdecimal():
+                try:
+                    toast = await self._broadcast_button(context, query, int(parts[1]), parts[2])
+                except Exception:
+                    log.exception("a broadcast button failed")
+                    toast = "Something went wrong: see the message below."
+                    await _tell(
+                        context, _query_chat(query), render("broadcast_error", started=True)
+                    )
             else:
                 toast = "That button is out of date."
         finally:
-            await query.answer(toast)
+            try:
+                await query.answer(toast)
+            except BadRequest as error:  # e.g. a tap answered too late: the toast is lost
+                log.info("callback answer failed: %s", error.message)
 
     async def _broadcast_button(
         self, context: Context, query: CallbackQuery, broadcast_id: int, action: str
@@ -278,20 +304,27 @@ class AdminHandlers:
             return "That button is out of date."
         if not await self.store.run(broadcasts.launch, broadcast_id):
             return "This broadcast was already started or cancelled."
-        message = query.message
-        if isinstance(message, Message):
-            await self.store.run(
-                broadcasts.set_report_message, broadcast_id, message.chat.id, message.message_id
-            )
-        progress = await self.store.run(broadcasts.progress, broadcast_id)
-        await _edit(query, render("broadcast_progress", progress=progress))
-        self.launch(context.application, broadcast_id)
+        try:
+            message = query.message
+            if isinstance(message, Message):
+                await self.store.run(
+                    broadcasts.set_report_message,
+                    broadcast_id,
+                    message.chat.id,
+                    message.message_id,
+                )
+            progress = await self.store.run(broadcasts.progress, broadcast_id)
+            await _edit(query, render("broadcast_progress", progress=progress))
+        finally:
+            self.launch(context.application, broadcast_id)  # launched: it must be sent
         return "Sending…"
 
     def launch(self, app: Application[Any, Any, Any, Any, Any, Any], broadcast_id: int) -> None:
         """Run a broadcast in the background; its progress edits the organizer's message."""
         report = ProgressReport(app.bot, self.store, broadcast_id)
-        task = start_broadcast(app, self.store, broadcast_id, on_progress=report.show)
+        task = start_broadcast(
+            app, self.store, broadcast_id, on_progress=report.show, paid=self.paid_broadcasts
+        )
         app.create_task(report.final(task), name=f"broadcast-report-{broadcast_id}")
 
     async def resume(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -303,7 +336,13 @@ class AdminHandlers:
         async def finished(progress: Progress) -> None:
             await ProgressReport(app.bot, self.store, progress.broadcast_id).show(progress)
 
-        await resume_unfinished(app, self.store, progress_for=progress_for, on_finished=finished)
+        await resume_unfinished(
+            app,
+            self.store,
+            progress_for=progress_for,
+            on_finished=finished,
+            paid=self.paid_broadcasts,
+        )
 
 
 class ProgressReport:
@@ -367,6 +406,14 @@ async def _edit(query: CallbackQuery, text: str) -> None:
         except BadRequest as error:
             if "not modified" not in error.message.lower():
                 raise
+
+
+async def _tell(context: Context, chat_id: int, text: str) -> None:
+    """A message to an organizer about an error, which must not raise another."""
+    try:
+        await context.bot.send_message(chat_id, text)
+    except TelegramError as error:
+        log.warning("could not tell the organizer about an error: %s", error)
 
 
 def _chat(update: Update) -> int:

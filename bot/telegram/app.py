@@ -11,7 +11,6 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackContext,
@@ -28,6 +27,7 @@ from bot.store.models import utcnow
 from bot.telegram.admin import AdminGate, AdminHandlers
 from bot.telegram.handlers import SUPPORTER_COMMANDS, Handlers
 from bot.telegram.ordering import FloodGuard, OneAtATime
+from bot.telegram.ratelimit import BotRateLimiter, LocalClock, SharedClock
 from bot.telegram.render import render
 
 log = logging.getLogger(__name__)
@@ -37,13 +37,6 @@ log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 64
 PRUNE_EVERY = timedelta(hours=1)
 KEEP_HANDLED_UPDATES = timedelta(days=1)  # Telegram redelivers within hours, not days
-
-
-# Telegram allows a bot about 30 messages per second across all chats. A leaky bucket of one
-# token refilled 29 times a second never puts more than 30 sends in any one-second window
-# (PTB's default, 30 tokens refilled at 30/s, lets up to 60 through in a burst). Timer
-# lateness makes the sustained rate a little lower: about 28/s measured (bench/).
-SENDS_PER_SECOND = 29
 
 
 def file_url_for(base_url: str) -> str:
@@ -80,6 +73,7 @@ def build_application(
     rate_limiter: bool = True,
     flood: FloodGuard | None = None,
     instance: str = "polling",
+    shared_send_budget: bool = False,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot's Application. `instance` names this process among the bot's instances on this
     machine (e.g. its webhook port): a restarted instance takes back its own supporter leases."""
@@ -105,17 +99,16 @@ def build_application(
         )
     )
     if rate_limiter:
-        builder = builder.rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=1, overall_time_period=1 / SENDS_PER_SECOND, max_retries=3
-            )
-        )
+        # Several instances (webhooks) share one send budget in the database; one polling
+        # process (the only kind there can be one of) keeps its own.
+        clock = SharedClock(store) if shared_send_budget else LocalClock()
+        builder = builder.rate_limiter(BotRateLimiter(clock))
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     gate = AdminGate(settings.admin_ids, SUPPORTER_COMMANDS)
-    admin = AdminHandlers(campaign, store, gate)
+    admin = AdminHandlers(campaign, store, gate, paid_broadcasts=settings.paid_broadcasts)
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Menus and interrupted broadcasts; a failure here must never stop the bot starting."""

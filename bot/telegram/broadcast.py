@@ -4,6 +4,11 @@ Pacing is PTB's AIORateLimiter (the Application is built with it): every send, r
 queues on the same limiter, so a broadcast uses the slots nobody else needs. A few senders at a
 time keep the limiter busy without queueing a whole batch ahead of other users' replies.
 
+A paid broadcast (`paid=True`, the PAID_BROADCASTS setting) sends each message with
+`allow_paid_broadcast`: Telegram then takes up to 1,000 a second and bills the bot's Stars for
+those beyond the free rate. AIORateLimiter paces such sends on a 1,000-a-second limiter of their
+own, apart from everyone else's replies, so more senders run at once to use it.
+
 The database is the source of truth (see `bot.broadcasts`): recipients are claimed before their
 send is attempted, so a crash never sends anyone the message twice. A graceful stop lets the
 sends in flight finish and hands the untouched claims back; a cancellation records the sends it
@@ -44,6 +49,11 @@ BATCH_SIZE = 20
 # Broadcast sends waiting on the rate limiter at once. Enough to keep it saturated over a slow
 # link; few enough that another user's reply never queues behind more than a handful.
 CONCURRENCY = 4
+# Paid broadcasts: enough senders for hundreds of sends a second at ~50-100 ms a request, well
+# inside PTB's 256-connection pool (a request waiting for a connection could time out unsent),
+# and batches that keep them all busy. A crash can cost one batch as "unknown".
+PAID_CONCURRENCY = 64
+PAID_BATCH_SIZE = 200
 PROGRESS_INTERVAL = 2.0
 # Flood waits for one recipient before giving up on them (the limiter has retried already).
 MAX_FLOOD_WAITS = 5
@@ -65,8 +75,9 @@ async def run_broadcast(
     on_progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
     progress_interval: float = PROGRESS_INTERVAL,
-    batch_size: int = BATCH_SIZE,
-    concurrency: int = CONCURRENCY,
+    paid: bool = False,
+    batch_size: int | None = None,
+    concurrency: int | None = None,
 ) -> Progress:
     """Send broadcast `broadcast_id` to everyone not yet reached; return the final report.
 
@@ -78,7 +89,14 @@ async def run_broadcast(
     The report is not `finished` when sending stopped early: `should_stop()` became true (the
     Application is stopping), the broadcast was cancelled, or Telegram was unreachable. The
     people not reached stay pending for `resume_unfinished`.
+
+    `paid` sends with `allow_paid_broadcast` (see the module docstring); batch size and
+    concurrency default to what the mode needs.
     """
+    if batch_size is None:
+        batch_size = PAID_BATCH_SIZE if paid else BATCH_SIZE
+    if concurrency is None:
+        concurrency = PAID_CONCURRENCY if paid else CONCURRENCY
     run = _Run(
         bot=bot,
         store=store,
@@ -86,6 +104,7 @@ async def run_broadcast(
         on_progress=on_progress,
         should_stop=should_stop or (lambda: False),
         progress_interval=progress_interval,
+        paid=paid,
         batch_size=max(1, batch_size),
         concurrency=max(1, concurrency),
     )
@@ -99,6 +118,7 @@ def start_broadcast(
     *,
     on_progress: ProgressCallback | None = None,
     progress_interval: float = PROGRESS_INTERVAL,
+    paid: bool = False,
 ) -> asyncio.Task[Progress]:
     """`run_broadcast` as an Application task that stops cleanly when the Application stops.
 
@@ -113,6 +133,7 @@ def start_broadcast(
         on_progress=on_progress,
         should_stop=_stopping(app),
         progress_interval=progress_interval,
+        paid=paid,
     )
     return _spawn(app, coroutine, name=f"broadcast-{broadcast_id}")
 
@@ -123,6 +144,7 @@ async def resume_unfinished(
     *,
     progress_for: Callable[[int], ProgressCallback | None] | None = None,
     on_finished: Callable[[Progress], Awaitable[object]] | None = None,
+    paid: bool = False,
 ) -> list[asyncio.Task[Progress]]:
     """At start-up (post_init): settle claims a crash left in flight, then resume every
     unfinished broadcast in the background. Returns the tasks.
@@ -130,7 +152,8 @@ async def resume_unfinished(
     Claims found in flight become "unknown" and are never re-sent. Call this once per process,
     before anything else sends broadcasts. `progress_for(broadcast_id)` may give a progress
     callback per broadcast and `on_finished(report)` is awaited with each final report, e.g. to
-    edit the organizer's message found with `bot.broadcasts.report_target`.
+    edit the organizer's message found with `bot.broadcasts.report_target`. `paid` as in
+    `run_broadcast`: the bot's setting at this start.
     """
     ids = await store.run(broadcasts.recover)
     tasks: list[asyncio.Task[Progress]] = []
@@ -144,12 +167,13 @@ async def resume_unfinished(
                 broadcast_id,
                 on_progress=on_progress,
                 should_stop=_stopping(app_or_bot),
+                paid=paid,
             )
             coroutine = _then(coroutine, on_finished)
             tasks.append(_spawn(app_or_bot, coroutine, name=f"broadcast-{broadcast_id}"))
         else:
             coroutine = _then(
-                run_broadcast(app_or_bot, store, broadcast_id, on_progress=on_progress),
+                run_broadcast(app_or_bot, store, broadcast_id, on_progress=on_progress, paid=paid),
                 on_finished,
             )
             tasks.append(asyncio.create_task(coroutine, name=f"broadcast-{broadcast_id}"))
@@ -194,6 +218,7 @@ class _Run:
     on_progress: ProgressCallback | None
     should_stop: Callable[[], bool]
     progress_interval: float
+    paid: bool
     batch_size: int
     concurrency: int
     html: str = ""
@@ -300,7 +325,10 @@ class _Run:
             batch.attempted.add(recipient.delivery_id)
             try:
                 await self.bot.send_message(
-                    recipient.telegram_id, self.html, parse_mode=ParseMode.HTML
+                    recipient.telegram_id,
+                    self.html,
+                    parse_mode=ParseMode.HTML,
+                    allow_paid_broadcast=True if self.paid else None,
                 )
             except RetryAfter as error:
                 seconds = _retry_after_seconds(error)

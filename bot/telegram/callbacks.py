@@ -18,7 +18,7 @@ class DraftAction:
 
     draft_id: int
     revision: int
-    action: str  # "t" toggle, "ok" confirm, "skip"
+    action: str  # "t" toggle, "a" toggle an ask shown beside the targets, "ok" confirm, "skip"
     choice: str = ""
 
 
@@ -35,7 +35,8 @@ class MenuAction:
 
 Callback = DraftAction | LetterAction | MenuAction
 
-DRAFT_ACTIONS = {"t", "ok", "skip"}
+DRAFT_ACTIONS = {"t", "a", "ok", "skip"}
+CHOICE_ACTIONS = {"t", "a"}  # the draft actions that name a choice
 LETTER_ACTIONS = {"sent", "again", "edit", "kit", "kit_sent", "nostreet"}
 MENU_ACTIONS = {
     "letter",
@@ -83,7 +84,7 @@ def decode(data: str | None) -> Callback | None:
     try:
         if parts[0] == "d" and len(parts) in (4, 5) and parts[3] in DRAFT_ACTIONS:
             choice = parts[4] if len(parts) == 5 else ""
-            if (parts[3] == "t") != bool(choice):
+            if (parts[3] in CHOICE_ACTIONS) != bool(choice):
                 return None
             return DraftAction(_id(parts[1]), _id(parts[2]), parts[3], choice)
         if parts[0] == "l" and len(parts) == 3 and parts[2] in LETTER_ACTIONS:

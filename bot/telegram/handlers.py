@@ -140,8 +140,7 @@ class Handlers:
         markup: InlineKeyboardMarkup | None = None,
     ) -> None:
         """Edit the button's own message; identical content is fine, a lost message is re-sent."""
-        message = query.message if isinstance(query.message, Message) else None
-        if not await _try_edit(message, text, markup):
+        if not await _try_edit(_tapped(query), text, markup):
             await self._send(context, _chat_id(query), text, markup)
 
     # Commands
@@ -152,8 +151,20 @@ class Handlers:
         if self.gate.is_admin(update):
             await self.gate.ensure_menu(context, person.telegram_id)
         text = render("welcome", is_new=welcome.is_new, name=welcome.name, campaign=self.campaign)
-        markup = keyboards.welcome_keyboard(welcome.has_draft)
-        await self._send(context, person.telegram_id, text, markup)
+        if welcome.has_draft:
+            await self._send(context, person.telegram_id, text, keyboards.welcome_keyboard())
+            return
+        # The welcome asks the first question itself: one message and one tap fewer.
+        outcome = await self.store.run(self.service.start_letter, person)
+        if outcome.prompt is None:
+            await self._send(context, person.telegram_id, text)
+            await self.show(context, person.telegram_id, outcome)
+            return
+        prompt, markup = self._prompt(outcome, outcome.prompt)
+        markup = keyboards.welcome_prompt_keyboard(markup)
+        await self._show_prompt(
+            context, person.telegram_id, outcome, f"{text}\n\n{prompt}", markup, None
+        )
 
     async def letter(self, update: Update, context: Context) -> None:
         person = person_of(update)
@@ -270,6 +281,8 @@ class Handlers:
         answer: flow.Answer
         if action.action == "t":
             answer = flow.Toggle(action.choice)
+        elif action.action == "a":
+            answer = flow.Toggle(action.choice, flow.Step.DEMANDS)
         elif action.action == "ok":
             answer = flow.Confirm()
         else:
@@ -286,7 +299,7 @@ class Handlers:
     async def _letter_button(
         self, context: Context, query: CallbackQuery, person: Person, action: LetterAction
     ) -> str | None:
-        message = query.message if isinstance(query.message, Message) else None
+        message = _tapped(query)
         if action.action in ("sent", "kit_sent"):
             letter, changed = await self.store.run(self.service.mark_sent, person, action.letter_id)
             if letter is None:
@@ -431,24 +444,20 @@ class Handlers:
         query: CallbackQuery | None = None,
     ) -> None:
         if outcome.kind in ("prompt", "stale", "invalid") and outcome.prompt is not None:
-            error = outcome.error if outcome.kind == "invalid" else None
-            text = render(
-                "prompt",
-                prompt=outcome.prompt,
-                error=error,
-                notice=outcome.draft.notice if outcome.draft else None,
-                story_prompts=self.campaign.story_prompts,
-            )
-            markup = keyboards.prompt_keyboard(
-                outcome.prompt, outcome.draft_id or 0, outcome.revision
-            )
+            text, markup = self._prompt(outcome, outcome.prompt)
             await self._show_prompt(context, chat_id, outcome, text, markup, query)
         elif outcome.kind == "letters":
-            if query is not None:
+            letters = list(outcome.letters)
+            tapped = _tapped(query)
+            if tapped is not None and letters and fits_message(_letter_text(letters[0])):
+                # The first letter takes the place of the question the tap answered: it says
+                # the letters are ready better than a message of its own would.
+                await self.send_letter(context, chat_id, letters.pop(0), replace=tapped)
+            elif query is not None:
                 await self._edit_or_send(
                     context, query, render("letters_done", count=len(outcome.letters))
                 )
-            for letter in outcome.letters:
+            for letter in letters:
                 await self.send_letter(context, chat_id, letter)
             if outcome.unreached:
                 await self._send(context, chat_id, render("unreached", unreached=outcome.unreached))
@@ -468,6 +477,21 @@ class Handlers:
                 keyboards.write_keyboard(),
             )
 
+    def _prompt(
+        self, outcome: Outcome, prompt: flow.Prompt
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        """A drafting question's text (with the error or notice it answers) and buttons."""
+        error = outcome.error if outcome.kind == "invalid" else None
+        text = render(
+            "prompt",
+            prompt=prompt,
+            error=error,
+            notice=outcome.draft.notice if outcome.draft else None,
+            story_prompts=self.campaign.story_prompts,
+        )
+        markup = keyboards.prompt_keyboard(prompt, outcome.draft_id or 0, outcome.revision)
+        return text, markup
+
     async def _show_prompt(
         self,
         context: Context,
@@ -486,7 +510,7 @@ class Handlers:
         """
         current = (outcome.draft_id, outcome.revision)
         shown = _shown_prompt(context)
-        tapped = query.message if query is not None and isinstance(query.message, Message) else None
+        tapped = _tapped(query)
         if outcome.kind == "stale" and tapped is not None and shown is not None:
             if shown == (tapped.message_id, *current):
                 return  # the tapped message already shows the current question
@@ -598,6 +622,13 @@ async def _try_edit_markup(message: Message, markup: InlineKeyboardMarkup | None
 
 def _invite_link(context: Context, code: str) -> str:
     return f"https://t.me/{context.bot.username}?start={code}"
+
+
+def _tapped(query: CallbackQuery | None) -> Message | None:
+    """The message a button was tapped on, if Telegram still has it."""
+    if query is None or not isinstance(query.message, Message):
+        return None
+    return query.message
 
 
 def _chat_id(query: CallbackQuery) -> int:

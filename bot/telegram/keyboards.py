@@ -19,9 +19,10 @@ def _button(label: str, callback: DraftAction | LetterAction | MenuAction) -> In
 def prompt_keyboard(prompt: Prompt, draft_id: int, revision: int) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     if prompt.multi:
-        for choice in prompt.choices:
+        toggles = [("t", c) for c in prompt.choices] + [("a", c) for c in prompt.asks]
+        for kind, choice in toggles:
             mark = "✅" if choice.selected else "⬜"
-            action = DraftAction(draft_id, revision, "t", choice.id)
+            action = DraftAction(draft_id, revision, kind, choice.id)
             rows.append([_button(f"{mark} {choice.label}", action)])
         rows.append([_button("Continue ➡️", DraftAction(draft_id, revision, "ok"))])
     elif prompt.choices:  # pick one: the answer is the tap itself
@@ -53,13 +54,25 @@ def letter_keyboard(letter: LetterView) -> InlineKeyboardMarkup:
     )
 
 
-def welcome_keyboard(has_draft: bool) -> InlineKeyboardMarkup:
-    rows = []
-    if has_draft:
-        rows.append([_button("▶️ Continue my letter", MenuAction("resume"))])
-    rows.append([_button("✍️ Write a letter", MenuAction("letter"))])
-    rows.append([_button("📰 What is this about?", MenuAction("demands"))])
-    return InlineKeyboardMarkup(rows)
+def welcome_keyboard() -> InlineKeyboardMarkup:
+    """The welcome of a supporter with a letter under way: go on with it, or start another."""
+    return InlineKeyboardMarkup(
+        [
+            [_button("▶️ Continue my letter", MenuAction("resume"))],
+            [_button("✍️ Write a letter", MenuAction("letter"))],
+            [_about()],
+        ]
+    )
+
+
+def welcome_prompt_keyboard(prompt: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup:
+    """Under a welcome that asks the first question: its buttons, then the campaign summary."""
+    rows = list(prompt.inline_keyboard) if prompt is not None else []
+    return InlineKeyboardMarkup([*rows, [_about()]])
+
+
+def _about() -> InlineKeyboardButton:
+    return _button("📰 What is this about?", MenuAction("demands"))
 
 
 def write_keyboard() -> InlineKeyboardMarkup:

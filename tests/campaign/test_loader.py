@@ -10,7 +10,7 @@ import pytest
 from bot.campaign import Campaign, CampaignError, find_campaign, load_campaign
 from bot.campaign.loader import DEFAULT_CAMPAIGN
 from bot.paths import CAMPAIGNS_DIR
-from tests.support import LIBRARY_CAMPAIGN
+from tests.support import LIBRARY_CAMPAIGN, campaign_toml
 
 LIBRARY_TEXT = LIBRARY_CAMPAIGN.read_text(encoding="utf-8")
 
@@ -202,6 +202,25 @@ def test_unreadable_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.toml"
     message = load_error(missing)
     assert message.startswith(f"{missing}: cannot read campaign file")
+
+
+@pytest.mark.parametrize(("encoding", "line"), [("cp1252", 2), ("utf-16", 1)])
+def test_a_file_not_saved_as_utf8_is_one_line_naming_it(
+    tmp_path: Path, encoding: str, line: int
+) -> None:
+    """Windows editors save Windows-1252 or UTF-16 ("Unicode"): say so, not a traceback."""
+    path = tmp_path / "saved-by-notepad.toml"
+    path.write_bytes(("# first line\n# Café Arménien\n" + campaign_toml()).encode(encoding))
+    message = load_error(path)
+    assert message.startswith(f"{path}:{line}: ")
+    assert "save it as UTF-8" in message and "\n" not in message
+
+
+def test_a_utf8_file_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    """Notepad's "UTF-8 with BOM" is UTF-8: the mark is not TOML's business."""
+    path = tmp_path / "with-bom.toml"
+    path.write_bytes(campaign_toml().encode("utf-8-sig"))
+    assert load_campaign(path).id == "tiny"
 
 
 # Finding a campaign by id or path

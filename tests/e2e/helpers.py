@@ -25,6 +25,7 @@ from tests.fakes.telegram_api import BotMessage, FakeTelegram, UploadedFile
 
 # The question each prompt asks, as the supporter reads it (templates/messages/prompt.html.j2).
 QUESTIONS = {
+    "Who should get your letter, and what should it ask for?": "targets",  # demands beside
     "Who should get your letter?": "targets",
     "What should your letter ask for?": "demands",
     "How should your letter be signed?": "name",
@@ -75,12 +76,13 @@ async def drive_to_letters(
 ) -> Drive:
     """Answer whatever the bot asks until the letters arrive, counting every answer given.
 
-    `start` is the button that opens the draft (counted as an answer; None if already open).
+    `start` is the button that opens the draft (counted as an answer), tapped unless the latest
+    message already asks a question (as the welcome does); None if the draft is already open.
     `name=None` taps "Sign as <Telegram name>"; `place=None` / `zip=None` / `story=None` tap Skip.
     """
     before = len(s.letters())
     drive = Drive()
-    if start is not None:
+    if start is not None and step_of(latest(s)) is None:
         await s.tap(start)
         drive.answers += 1
     while len(s.letters()) == before:

@@ -1,12 +1,14 @@
 """Broadcasts through the fake Bot API with its 30/s flood limit on: the real Application, its
 AIORateLimiter and HTTP stack. Everyone gets the message once, blocked people are flagged, the
 bot keeps answering others meanwhile, and a restart mid-broadcast resumes without duplicates.
+The organizer's text is checked where it comes in: too long for its preview, or with NUL.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from sqlmodel import col, select
@@ -20,7 +22,7 @@ from bot.store import Supporter as SupporterRow
 from bot.store import broadcasts as q
 from bot.telegram.app import build_application
 from bot.telegram.broadcast import resume_unfinished, start_broadcast
-from tests.e2e.conftest import TEST_TOKEN, RunningBot, start_bot, stop_bot
+from tests.e2e.conftest import TEST_TOKEN, RunningBot, Supporter, start_bot, stop_bot
 from tests.fakes.telegram_api import FakeTelegram
 
 ORGANIZER = 42
@@ -183,3 +185,113 @@ async def test_resume_from_post_init_waits_for_the_application_to_run(
         await stop_bot(RunningBot(app, store, campaign, fake, database_url))
     assert report.finished and (report.delivered, report.unknown) == (10, 2)
     assert [received(fake, telegram_id) for telegram_id in people] == [0, 0] + [1] * 10
+
+
+# The organizer's side: /broadcast through the admin handlers
+
+GENERIC_ERROR = "something went wrong"  # the supporters' error, never an organizer's answer
+
+
+@pytest.fixture
+async def organizer_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[RunningBot]:
+    campaign = load_campaign(find_campaign(None))
+    bot = await start_bot(fake, database_url, campaign, frozenset({ORGANIZER}))
+    try:
+        yield bot
+    finally:
+        await stop_bot(bot)
+
+
+def api_errors(fake: FakeTelegram) -> list[str]:
+    """Bot API errors but the expected one: the organizer's menu before they ever wrote."""
+    return [
+        c.describe()
+        for c in fake.errors
+        if not (c.method == "setMyCommands" and "chat not found" in (c.error or ""))
+    ]
+
+
+async def test_a_text_too_long_for_its_preview_is_refused_in_the_organizers_words(
+    organizer_bot: RunningBot, make_supporter
+) -> None:
+    """4,054 characters fit one message, but not under the preview's header: Telegram would
+    refuse the preview ("message is too long", 400) and the organizer saw the supporters'
+    error. Now they are told at once how much to cut; the longest text allowed goes through."""
+    fake = organizer_bot.fake
+    add_supporters(organizer_bot.store, fake, range(8000, 8001))
+    organizer: Supporter = make_supporter(ORGANIZER, "Org", None)
+
+    refused = await organizer.say("/broadcast " + "x" * 4054)
+    assert "Your message is 4,054 characters" in refused.content
+    assert "Cut at least 254 characters" in refused.content
+    assert refused.buttons == []
+
+    longest = "y" * (broadcasts.MAX_TEXT - 6) + " & <b>"
+    preview = await organizer.say("/broadcast " + longest)
+    assert "Broadcast preview" in preview.content and longest in preview.content
+    query = fake.tap_button(organizer.user, preview, "Send to 1")
+    await fake.wait_for(
+        lambda f: "Broadcast finished" in f.message(ORGANIZER, preview.message_id).content
+    )
+    assert [m.content for m in fake.chat(8000)] == [longest]
+    assert fake.callback(query).answered
+    assert not any(GENERIC_ERROR in m.content for m in fake.chat(ORGANIZER))
+    assert api_errors(fake) == []
+
+
+async def test_nul_and_control_characters_never_reach_the_database_or_the_organizer(
+    organizer_bot: RunningBot, make_supporter
+) -> None:
+    """PostgreSQL text cannot hold NUL: storing the raw text was a DataError, and the
+    organizer got the supporters' error."""
+    fake = organizer_bot.fake
+    add_supporters(organizer_bot.store, fake, range(8100, 8102))
+    organizer: Supporter = make_supporter(ORGANIZER, "Org", None)
+
+    preview = await organizer.say("/broadcast Rally\x00 on Sunday\x07\n\tat 11!")
+    assert "Broadcast preview" in preview.content
+    assert "Rally on Sunday\n\tat 11!" in preview.content
+    query = fake.tap_button(organizer.user, preview, "Send to 2")
+    await fake.wait_for(
+        lambda f: "Broadcast finished" in f.message(ORGANIZER, preview.message_id).content
+    )
+    assert fake.callback(query).answered
+    assert [m.content for m in fake.chat(8100)] == ["Rally on Sunday\n\tat 11!"]
+    assert not any(GENERIC_ERROR in m.content for m in fake.chat(ORGANIZER))
+    assert api_errors(fake) == []
+
+
+# Paid broadcasts
+
+
+@pytest.fixture
+def unlimited_fake() -> Iterator[FakeTelegram]:
+    """No flood control: a paid broadcast may go past the free 30 a second (the fake does not
+    bill Stars, so a limit there would only model the free rate)."""
+    with FakeTelegram(rate_limit=None) as server:
+        yield server
+
+
+async def test_a_paid_broadcast_asks_telegram_to_bill_every_send_and_nothing_else(
+    unlimited_fake: FakeTelegram, database_url: str
+) -> None:
+    fake = unlimited_fake
+    people = range(8200, 8300)
+    bot = await start_bot(fake, database_url, load_campaign(find_campaign(None)))
+    try:
+        add_supporters(bot.store, fake, people)
+        preview = await bot.store.run(broadcasts.create, "lachin-2023", TEXT, ORGANIZER, paid=True)
+        assert preview.paid and preview.max_fee == 10
+        report = await asyncio.wait_for(
+            start_broadcast(bot.app, bot.store, preview.broadcast_id, paid=True), timeout=30
+        )
+        other = Supporter(fake, fake.make_user(9002, "Narek"))
+        assert "Welcome" in (await other.say("/start")).content
+    finally:
+        await stop_bot(bot)
+    assert report.finished and report.delivered == len(people)
+    assert all(received(fake, telegram_id) == 1 for telegram_id in people)
+    sends = fake.calls_to("sendMessage")
+    assert {c.params.get("allow_paid_broadcast") for c in sends if c.chat_id in people} == {True}
+    assert [c.params.get("allow_paid_broadcast") for c in sends if c.chat_id == 9002] == [None]
+    assert fake.errors == []

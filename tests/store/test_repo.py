@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
-from bot.store import Conversation, Draft, Letter, Repo, Store, Supporter, create_db_engine
+from bot.store import Conversation, Draft, Letter, Repo, Store, Supporter
 
 
 def add_supporter(store: Store, telegram_id: int = 1001, name: str = "Ani") -> int:
@@ -65,17 +64,6 @@ def test_sqlite_file_is_in_wal_mode_with_a_busy_timeout(tmp_store: Store) -> Non
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-
-
-def test_engine_creates_the_database_folder(tmp_path: Path) -> None:
-    path = tmp_path / "nested" / "deeper" / "bot.db"
-    engine = create_db_engine(f"sqlite:///{path}")
-    try:
-        with engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert path.is_file()
-    finally:
-        engine.dispose()
 
 
 def test_transaction_rolls_back_on_error(tmp_store: Store) -> None:

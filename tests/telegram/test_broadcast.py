@@ -21,7 +21,14 @@ from bot import broadcasts
 from bot.broadcasts import Progress
 from bot.store import Store
 from bot.store import broadcasts as q
-from bot.telegram.broadcast import message_html, resume_unfinished, run_broadcast
+from bot.telegram.broadcast import (
+    CONCURRENCY,
+    PAID_CONCURRENCY,
+    message_html,
+    resume_unfinished,
+    run_broadcast,
+)
+from bot.telegram.render import fits_message, render, visible_length
 from tests.test_broadcasts import add_people, check_counters, new_broadcast
 
 
@@ -32,6 +39,7 @@ class StubBot:
         self.sent: list[int] = []
         self.texts: list[str] = []
         self.parse_modes: set[Any] = set()
+        self.paid_flags: set[Any] = set()
         self.errors: dict[int, list[Exception]] = {}
         self.gate: asyncio.Event | None = None
         self.held: set[int] = set()
@@ -43,6 +51,7 @@ class StubBot:
     async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
         self.attempts[chat_id] += 1
         self.parse_modes.add(kwargs.get("parse_mode"))
+        self.paid_flags.add(kwargs.get("allow_paid_broadcast"))
         if self.hold(chat_id):
             self.held.add(chat_id)
             if len(self.held) >= self.expect_held:
@@ -89,6 +98,7 @@ async def test_sends_once_to_everyone_and_reports(tmp_store: Store) -> None:
     # Plain text, escaped for the HTML parse mode it is sent with.
     assert set(stub.texts) == {"Rally &lt;b&gt;Sunday&lt;/b&gt; &amp; more"}
     assert stub.parse_modes == {"HTML"}
+    assert stub.paid_flags == {None}  # free broadcasts never ask to pay
     check_counters(tmp_store, broadcast_id)
     assert tmp_store.call(broadcasts.recipient_count) == 44  # the blocked one is flagged
 
@@ -241,3 +251,63 @@ def test_message_html_escapes_markup() -> None:
     assert message_html('<a href="x">5 > 3 & "so"</a>') == (
         '&lt;a href="x"&gt;5 &gt; 3 &amp; "so"&lt;/a&gt;'
     )
+
+
+# Paid broadcasts
+
+
+@pytest.mark.parametrize(("paid", "senders"), [(False, CONCURRENCY), (True, PAID_CONCURRENCY)])
+async def test_a_paid_broadcast_asks_to_pay_on_every_send_and_runs_more_senders(
+    tmp_store: Store, paid: bool, senders: int
+) -> None:
+    broadcast_id = started(tmp_store, 150)
+    stub = StubBot()
+    stub.gate = asyncio.Event()
+    stub.hold = lambda chat_id: True
+    stub.expect_held = senders
+    task = asyncio.create_task(run_broadcast(stub.bot, tmp_store, broadcast_id, paid=paid))
+    await asyncio.wait_for(stub.all_held.wait(), timeout=10)
+    for _ in range(20):  # had there been more senders, they would be waiting by now
+        await asyncio.sleep(0)
+    assert len(stub.held) == senders
+    stub.gate.set()
+    report = await asyncio.wait_for(task, timeout=30)
+    assert report.finished and report.delivered == 150
+    assert stub.paid_flags == ({True} if paid else {None})
+
+
+async def test_resumed_broadcasts_keep_the_paid_setting(tmp_store: Store) -> None:
+    broadcast_id = started(tmp_store, 5)
+    tmp_store.call(broadcasts.start, broadcast_id)
+    stub = StubBot()
+    tasks = await resume_unfinished(stub.bot, tmp_store, paid=True)
+    assert [r.delivered for r in await asyncio.gather(*tasks)] == [5]
+    assert stub.paid_flags == {True}
+
+
+# The organizer's preview
+
+
+@pytest.mark.parametrize("recipients", [0, 1, 12_345, 9_999_999_999])
+@pytest.mark.parametrize("paid", [False, True])
+def test_the_longest_broadcast_still_fits_its_preview(recipients: int, paid: bool) -> None:
+    """The text limit leaves room for the preview's header, whatever it says."""
+    text = "x" * (broadcasts.MAX_TEXT - 1) + "&"  # escaped in HTML, one character on screen
+    preview = broadcasts.Preview(1, broadcasts.clean_text(text), recipients, paid)
+    html = render("broadcast_preview", preview=preview)
+    assert fits_message(html)
+    assert visible_length(html) - broadcasts.MAX_TEXT <= broadcasts.PREVIEW_ROOM
+    assert visible_length(message_html(text)) == broadcasts.MAX_TEXT  # what supporters get
+
+
+def test_a_paid_preview_tells_the_most_it_can_cost() -> None:
+    paid = render("broadcast_preview", preview=broadcasts.Preview(1, "Hi", 12_345, paid=True))
+    assert "It will go to 12,345 supporters" in paid
+    assert (
+        "Paid broadcasts are on: sending faster than 30 a second costs up to 1,234.5 Stars "
+        "(0.1 Stars per message) from the bot's balance." in paid
+    )
+    free = render("broadcast_preview", preview=broadcasts.Preview(1, "Hi", 12_345))
+    assert "Stars" not in free and "It will go to 12,345 supporters" in free
+    nobody = render("broadcast_preview", preview=broadcasts.Preview(1, "Hi", 0, paid=True))
+    assert "Stars" not in nobody and "Nobody would get it yet" in nobody

@@ -80,9 +80,7 @@ def processors(database_url: str) -> Iterator[list[OneAtATime]]:
 
 
 async def feed(processor: OneAtATime, recorder: Recorder, update_id: int, user_id: int) -> None:
-    await processor.process_update(
-        update(update_id, user_id), recorder.handle(update_id, user_id)
-    )
+    await processor.process_update(update(update_id, user_id), recorder.handle(update_id, user_id))
 
 
 async def test_one_supporters_updates_run_one_at_a_time_in_order(
