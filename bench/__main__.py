@@ -16,6 +16,7 @@ BENCHMARKS = {
     "kit": "bench.kit_bench",  # PDF and phone script cost vs rendering the letter
     "officials": "bench.officials_bench",  # ZIP lookups and directory import vs a flow step
     "similarity": "bench.similarity_bench",  # letters' likeness vs one wording for all
+    "chat_calls": "bench.chat_calls_bench",  # Bot API calls per supporter vs the target 6
 }
 
 

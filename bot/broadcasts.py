@@ -5,18 +5,21 @@ The life of a broadcast:
 
 1. `create` a draft (the organizer sees `Preview.recipients` and confirms);
 2. `start` it: the recipient list is fixed as one pending delivery each (idempotent);
-3. a sender repeatedly `claim`s a batch (committed before sending, so a crash can never cause a
-   second send), sends, then `settle`s the outcomes, which updates the counters;
+3. senders (on any instance) repeatedly `claim` a batch under a lease, mark each recipient
+   `attempt`ed just before its send (so a crash can never cause a second send), then `settle`
+   the outcomes, which updates the counters;
 4. `finish` marks it done once nobody is pending or in flight.
 
-After a crash, `recover` (once, at start-up, before claiming) turns claims left in flight into
-"unknown" (counted as failed), and `unfinished` lists what to resume: at most once, never twice.
+After a crash, `recover` (once, at start-up, before claiming) gives the restarted instance's own
+untried claims back and turns its attempts into "unknown" (counted as failed); another
+instance's claims are taken over when their lease expires. `unfinished` lists what to work on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from fractions import Fraction
 from typing import ClassVar
 
@@ -54,6 +57,7 @@ __all__ = [
     "Preview",
     "Progress",
     "Recipient",
+    "attempt",
     "cancel",
     "claim",
     "clean_text",
@@ -68,6 +72,7 @@ __all__ = [
     "settle",
     "start",
     "text_of",
+    "unattempt",
     "unfinished",
 ]
 
@@ -171,9 +176,24 @@ def launch(repo: Repo, broadcast_id: int) -> bool:
     return q.start(repo, broadcast_id)
 
 
-def claim(repo: Repo, broadcast_id: int, limit: int) -> list[Recipient]:
-    """The next recipients, marked in flight. Commit this before sending to any of them."""
-    return q.claim(repo, broadcast_id, limit)
+# How long an instance's claim on recipients lasts. An instance that dies loses its untried
+# claims to the others after this; each attempt renews it for its own send.
+CLAIM_LEASE = timedelta(seconds=15)
+
+
+def claim(repo: Repo, broadcast_id: int, limit: int, holder: str) -> list[Recipient]:
+    """The next recipients, claimed by `holder`. Commit this before sending to any of them."""
+    return q.claim(repo, broadcast_id, limit, holder, CLAIM_LEASE)
+
+
+def attempt(repo: Repo, delivery_id: int, holder: str) -> bool:
+    """Mark one claimed recipient attempted, just before the send; False: don't send it."""
+    return q.attempt(repo, delivery_id, holder, CLAIM_LEASE)
+
+
+def unattempt(repo: Repo, delivery_id: int, holder: str) -> None:
+    """Take an attempt mark back: the send did not go out after all (it waits again)."""
+    q.unattempt(repo, delivery_id, holder, CLAIM_LEASE)
 
 
 def settle(
@@ -181,6 +201,7 @@ def settle(
     broadcast_id: int,
     outcomes: Iterable[tuple[Recipient, str]],
     not_sent: Sequence[int] = (),
+    holder: str = "",
 ) -> None:
     """Record outcomes (delivered/blocked/failed/unknown) and hand back claims never sent.
 
@@ -188,7 +209,7 @@ def settle(
     except for sends whose fate it truly does not know, which it records as "unknown".
     """
     q.record(repo, broadcast_id, outcomes)
-    q.release(repo, broadcast_id, not_sent)
+    q.release(repo, broadcast_id, not_sent, holder)
 
 
 def finish(repo: Repo, broadcast_id: int) -> Progress:
@@ -207,17 +228,13 @@ def unfinished(repo: Repo) -> list[int]:
     return q.unfinished(repo)
 
 
-def recover(repo: Repo) -> list[int]:
-    """At start-up: claims left in flight by a crash become "unknown" (never re-sent), and the
-    unfinished broadcasts are returned for resuming.
-
-    Assumes one sender per database (Telegram allows one polling instance per bot); running it
-    while another instance is sending would turn that instance's in-flight claims into unknowns,
-    which costs counts, never a duplicate.
-    """
+def recover(repo: Repo, holder: str) -> list[int]:
+    """At `holder`'s start-up: its untried claims go back to pending, its attempts become
+    "unknown" (never re-sent), and the unfinished broadcasts are returned for resuming. Other
+    instances' claims stay theirs until their lease expires."""
     ids = q.unfinished(repo)
     for broadcast_id in ids:
-        q.settle_interrupted(repo, broadcast_id)
+        q.settle_interrupted(repo, broadcast_id, holder)
     return ids
 
 

@@ -4,12 +4,13 @@ recipient list, claims, outcomes, resume, counters."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlmodel import col, func, select
 
 from bot import broadcasts
-from bot.broadcasts import BroadcastTextError, Progress
+from bot.broadcasts import BroadcastTextError, Progress, Recipient
 from bot.store import Broadcast, BroadcastDelivery, Store, Supporter
 from bot.store import broadcasts as q
 
@@ -32,6 +33,20 @@ def new_broadcast(store: Store, text: str = "Rally on Sunday") -> int:
     return store.call(broadcasts.create, CAMPAIGN, text, ORGANIZER).broadcast_id
 
 
+HOLDER = "host/polling"
+
+
+def claim(store: Store, broadcast_id: int, n: int, holder: str = HOLDER) -> list[Recipient]:
+    return store.call(broadcasts.claim, broadcast_id, n, holder)
+
+
+def attempt_all(store: Store, batch: list[Recipient], holder: str = HOLDER) -> list[Recipient]:
+    """What a sender does right before each send."""
+    for recipient in batch:
+        assert store.call(broadcasts.attempt, recipient.delivery_id, holder)
+    return batch
+
+
 def statuses(store: Store, broadcast_id: int) -> dict[int, str]:
     return store.call(q.delivery_statuses, broadcast_id)
 
@@ -46,7 +61,7 @@ def check_counters(store: Store, broadcast_id: int) -> Progress:
     assert report.unknown == rows.count("unknown")
     assert report.skipped == rows.count("skipped")
     assert report.pending == rows.count("pending")
-    assert report.in_flight == rows.count("sending")
+    assert report.in_flight == rows.count("claimed") + rows.count("attempted")
     assert report.recipients == len(rows)
     return report
 
@@ -186,16 +201,16 @@ def test_starting_an_unknown_broadcast_fails(tmp_store: Store) -> None:
 def test_claims_are_committed_in_order_and_never_handed_out_twice(tmp_store: Store) -> None:
     people = add_people(tmp_store, 7)
     broadcast_id = new_broadcast(tmp_store)
-    assert tmp_store.call(broadcasts.claim, broadcast_id, 3) == []  # not started yet
+    assert claim(tmp_store, broadcast_id, 3) == []  # not started yet
     tmp_store.call(broadcasts.start, broadcast_id)
 
-    first = tmp_store.call(broadcasts.claim, broadcast_id, 3)
-    second = tmp_store.call(broadcasts.claim, broadcast_id, 3)
-    third = tmp_store.call(broadcasts.claim, broadcast_id, 3)
+    first = claim(tmp_store, broadcast_id, 3)
+    second = claim(tmp_store, broadcast_id, 3)
+    third = claim(tmp_store, broadcast_id, 3)
     assert [r.telegram_id for r in first + second + third] == people
     assert len(third) == 1
-    assert tmp_store.call(broadcasts.claim, broadcast_id, 3) == []
-    assert set(statuses(tmp_store, broadcast_id).values()) == {"sending"}
+    assert claim(tmp_store, broadcast_id, 3) == []
+    assert set(statuses(tmp_store, broadcast_id).values()) == {"claimed"}
     assert check_counters(tmp_store, broadcast_id).in_flight == 7
 
 
@@ -203,7 +218,7 @@ def test_outcomes_update_counters_once_and_flag_blocked_supporters(tmp_store: St
     add_people(tmp_store, 4)
     broadcast_id = new_broadcast(tmp_store)
     tmp_store.call(broadcasts.start, broadcast_id)
-    a, b, c, d = tmp_store.call(broadcasts.claim, broadcast_id, 4)
+    a, b, c, d = attempt_all(tmp_store, claim(tmp_store, broadcast_id, 4))
     outcomes = [(a, "delivered"), (b, "blocked"), (c, "failed"), (d, "unknown")]
     tmp_store.call(broadcasts.settle, broadcast_id, outcomes)
     tmp_store.call(broadcasts.settle, broadcast_id, outcomes)  # a retried write counts once
@@ -224,14 +239,15 @@ def test_unsent_claims_can_be_handed_back(tmp_store: Store) -> None:
     add_people(tmp_store, 3)
     broadcast_id = new_broadcast(tmp_store)
     tmp_store.call(broadcasts.start, broadcast_id)
-    a, b, c = tmp_store.call(broadcasts.claim, broadcast_id, 3)
-    tmp_store.call(broadcasts.settle, broadcast_id, [(a, "delivered")], [b.delivery_id])
+    a, b, c = claim(tmp_store, broadcast_id, 3)
+    attempt_all(tmp_store, [a])
+    tmp_store.call(broadcasts.settle, broadcast_id, [(a, "delivered")], [b.delivery_id], HOLDER)
     assert statuses(tmp_store, broadcast_id) == {
         a.telegram_id: "delivered",
         b.telegram_id: "pending",
-        c.telegram_id: "sending",
+        c.telegram_id: "claimed",
     }
-    again = tmp_store.call(broadcasts.claim, broadcast_id, 5)
+    again = claim(tmp_store, broadcast_id, 5)
     assert again == [b]
 
 
@@ -243,7 +259,7 @@ def test_people_who_opt_out_or_block_mid_broadcast_are_skipped(tmp_store: Store)
         people = {s.telegram_id: s for s in repo.session.exec(select(Supporter)).all()}
         people[first].opted_in = False
         people[third].blocked = True
-    claimed = tmp_store.call(broadcasts.claim, broadcast_id, 10)
+    claimed = claim(tmp_store, broadcast_id, 10)
     assert [r.telegram_id for r in claimed] == [second]
     report = check_counters(tmp_store, broadcast_id)
     assert report.skipped == 2 and report.failed == 0
@@ -256,7 +272,7 @@ def test_finish_only_when_nobody_is_left(tmp_store: Store) -> None:
     add_people(tmp_store, 2)
     broadcast_id = new_broadcast(tmp_store)
     tmp_store.call(broadcasts.start, broadcast_id)
-    a, b = tmp_store.call(broadcasts.claim, broadcast_id, 2)
+    a, b = attempt_all(tmp_store, claim(tmp_store, broadcast_id, 2))
     tmp_store.call(broadcasts.settle, broadcast_id, [(a, "delivered")])
     assert not tmp_store.call(broadcasts.finish, broadcast_id).finished  # b in flight
     assert tmp_store.call(broadcasts.unfinished) == [broadcast_id]
@@ -277,10 +293,10 @@ def test_cancel_stops_claims(tmp_store: Store) -> None:
     add_people(tmp_store, 3)
     broadcast_id = new_broadcast(tmp_store)
     tmp_store.call(broadcasts.start, broadcast_id)
-    tmp_store.call(broadcasts.claim, broadcast_id, 1)
+    claim(tmp_store, broadcast_id, 1)
     assert tmp_store.call(broadcasts.cancel, broadcast_id)
     assert not tmp_store.call(broadcasts.cancel, broadcast_id)
-    assert tmp_store.call(broadcasts.claim, broadcast_id, 5) == []
+    assert claim(tmp_store, broadcast_id, 5) == []
     assert tmp_store.call(broadcasts.unfinished) == []
     assert tmp_store.call(broadcasts.progress, broadcast_id).status == "cancelled"
 
@@ -291,19 +307,21 @@ def test_resume_after_a_crash_never_resends_a_claim(database_url: str) -> None:
     add_people(store, 10)
     broadcast_id = new_broadcast(store)
     store.call(broadcasts.start, broadcast_id)
-    sent = store.call(broadcasts.claim, broadcast_id, 3)
+    sent = attempt_all(store, claim(store, broadcast_id, 3))
     store.call(broadcasts.settle, broadcast_id, [(r, "delivered") for r in sent])
-    in_flight = store.call(broadcasts.claim, broadcast_id, 3)  # the process dies here
+    in_flight = attempt_all(store, claim(store, broadcast_id, 3))  # the process dies here...
+    untried = claim(store, broadcast_id, 2)  # ...with two more claimed, not yet tried
     store.close()
 
     restarted = Store.from_url(url)
     try:
-        assert restarted.call(broadcasts.recover) == [broadcast_id]
+        assert restarted.call(broadcasts.recover, HOLDER) == [broadcast_id]
         after = statuses(restarted, broadcast_id)
         assert {after[r.telegram_id] for r in in_flight} == {"unknown"}
-        assert restarted.call(broadcasts.recover) == [broadcast_id]  # harmless when repeated
+        assert {after[r.telegram_id] for r in untried} == {"pending"}
+        assert restarted.call(broadcasts.recover, HOLDER) == [broadcast_id]  # harmless again
 
-        rest = restarted.call(broadcasts.claim, broadcast_id, 100)
+        rest = attempt_all(restarted, claim(restarted, broadcast_id, 100))
         claimed_ids = {r.telegram_id for r in rest}
         assert len(rest) == 4
         assert not claimed_ids & {r.telegram_id for r in sent + in_flight}
@@ -334,7 +352,7 @@ def test_concurrent_claimers_never_share_a_recipient(database_url: str) -> None:
         got: list[list[int]] = [[] for _ in stores]
 
         def drain(i: int) -> None:
-            while batch := stores[i].call(broadcasts.claim, broadcast_id, 7):
+            while batch := claim(stores[i], broadcast_id, 7, holder=f"instance-{i}"):
                 got[i].extend(r.telegram_id for r in batch)
 
         threads = [threading.Thread(target=drain, args=(i,)) for i in range(len(stores))]
@@ -347,3 +365,42 @@ def test_concurrent_claimers_never_share_a_recipient(database_url: str) -> None:
     finally:
         for store in stores:
             store.close()
+
+
+def test_a_dead_instances_untried_claims_go_to_another_after_the_lease(
+    tmp_store: Store,
+) -> None:
+    """Instance A claims five, delivers one, is mid-send on a second, and dies. After the
+    lease, instance B takes the three untried; A's attempt counts as unknown, never re-sent;
+    and A, had it only stalled, may no longer send the ones B took."""
+    add_people(tmp_store, 6)
+    broadcast_id = new_broadcast(tmp_store)
+    tmp_store.call(broadcasts.start, broadcast_id)
+    expired = timedelta(seconds=-1)  # A's lease, as it is once the lease time has passed
+    a = tmp_store.call(q.claim, broadcast_id, 5, "A", expired)
+    assert tmp_store.call(q.attempt, a[0].delivery_id, "A", expired)
+    tmp_store.call(broadcasts.settle, broadcast_id, [(a[0], "delivered")])
+    assert tmp_store.call(q.attempt, a[1].delivery_id, "A", expired)  # A dies mid-send
+
+    b = claim(tmp_store, broadcast_id, 10, holder="B")
+    assert [r.telegram_id for r in b] == [r.telegram_id for r in a[2:]] + [1005]
+    assert not tmp_store.call(broadcasts.attempt, a[2].delivery_id, "A")  # B's now
+    after = statuses(tmp_store, broadcast_id)
+    assert after[a[1].telegram_id] == "unknown"
+    attempt_all(tmp_store, b, holder="B")
+    tmp_store.call(broadcasts.settle, broadcast_id, [(r, "delivered") for r in b])
+    report = tmp_store.call(broadcasts.finish, broadcast_id)
+    assert report.finished and (report.delivered, report.unknown) == (5, 1)
+    check_counters(tmp_store, broadcast_id)
+
+
+def test_a_restart_leaves_other_instances_claims_alone(tmp_store: Store) -> None:
+    add_people(tmp_store, 4)
+    broadcast_id = new_broadcast(tmp_store)
+    tmp_store.call(broadcasts.start, broadcast_id)
+    theirs = attempt_all(tmp_store, claim(tmp_store, broadcast_id, 2, holder="B"), holder="B")
+    tmp_store.call(broadcasts.recover, "A")  # A restarts while B is sending
+    after = statuses(tmp_store, broadcast_id)
+    assert {after[r.telegram_id] for r in theirs} == {"attempted"}
+    tmp_store.call(broadcasts.settle, broadcast_id, [(r, "delivered") for r in theirs])
+    assert check_counters(tmp_store, broadcast_id).delivered == 2

@@ -163,8 +163,8 @@ def test_full_conversation(tmp_store: Store, service: LetterService, campaign: C
             outcome = answer(tmp_store, service, outcome, Confirm())
         answers += 1
     assert answers <= 6
-    assert [s[0] for s in steps] == [Step.TARGETS, Step.DEMANDS, Step.NAME, Step.PLACE, Step.STORY]
-    assert [(s[1], s[2]) for s in steps] == [(i, 5) for i in range(1, 6)]
+    assert [s[0] for s in steps] == [Step.TARGETS, Step.NAME, Step.PLACE, Step.STORY]  # demands
+    assert [(s[1], s[2]) for s in steps] == [(i, 4) for i in range(1, 5)]  # with the targets
 
     assert outcome.kind == "letters"
     assert [(v.number, v.total) for v in outcome.letters] == [(1, 2), (2, 2)]
@@ -205,7 +205,7 @@ def test_returning_supporter_is_not_asked_name_and_place(
             outcome = tmp_store.call(service.answer, ANI, Skip())
         else:
             outcome = answer(tmp_store, service, outcome, Confirm())
-    assert seen == [(Step.TARGETS, 1, 3), (Step.DEMANDS, 2, 3), (Step.STORY, 3, 3)]
+    assert seen == [(Step.TARGETS, 1, 2), (Step.STORY, 2, 2)]  # the demands with the targets
     assert outcome.kind == "letters"
     assert all(v.body.endswith("Ani Hakobyan\nGlendale, CA") for v in outcome.letters)
     assert all(v.score == 0.0 for v in outcome.letters)
@@ -216,8 +216,7 @@ def test_only_chosen_targets_and_demands_get_letters(
 ) -> None:
     outcome = tmp_store.call(service.start_letter, ANI)
     outcome = answer(tmp_store, service, outcome, Toggle("president"))
-    outcome = answer(tmp_store, service, outcome, Confirm())
-    outcome = answer(tmp_store, service, outcome, Toggle("aid"))
+    outcome = answer(tmp_store, service, outcome, Toggle("aid", Step.DEMANDS))  # same screen
     outcome = answer(tmp_store, service, outcome, Confirm())
     outcome = answer(tmp_store, service, outcome, Confirm())  # the suggested name
     outcome = tmp_store.call(service.answer, ANI, Skip())
@@ -283,8 +282,7 @@ def test_a_full_address_reaches_the_senators_and_the_representative(
         congress_store, service, ["12 Elm St, White River Junction, VT 05001"]
     )
     assert [step for step, _, _ in seen] == [
-        Step.TARGETS,
-        Step.DEMANDS,
+        Step.TARGETS,  # and the demands
         Step.NAME,
         Step.PLACE,
         Step.STORY,
@@ -312,14 +310,14 @@ def test_a_town_without_zip_is_asked_for_the_zip_and_then_reaches_the_representa
     assert asked.kind == "prompt"
     assert asked.prompt.step is Step.ZIP
     assert (asked.prompt.default, asked.prompt.skippable) == ("Burlington, Vermont", True)
-    assert (asked.prompt.number, asked.prompt.total) == (5, 6)
+    assert (asked.prompt.number, asked.prompt.total) == (4, 5)
     assert asked.revision == outcome.revision + 1
     # The draft is stored with the question: a restart resumes at the ZIP.
     assert congress_store.call(service.current, ANI).prompt.step is Step.ZIP
 
     done = congress_store.call(service.receive_text, ANI, "05001")
     assert done.kind == "prompt"
-    assert (done.prompt.step, done.prompt.number, done.prompt.total) == (Step.STORY, 6, 6)
+    assert (done.prompt.step, done.prompt.number, done.prompt.total) == (Step.STORY, 5, 5)
     assert done.draft.place == Place(city="Burlington", state="VT", zip="05001")
     assert done.draft.district == flow.District("VT", 0, done.draft.districts[0].label)
     letters = congress_store.call(service.receive_text, ANI, STORY)

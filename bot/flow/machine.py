@@ -124,11 +124,10 @@ def wants_representative(campaign: Campaign, draft: Draft) -> bool:
 
 
 def _screens(campaign: Campaign, draft: Draft) -> list[Step]:
-    """The steps asked, one screen each. The demands share the targets' screen (one tap
-    confirms both), except in a draft saved with the targets answered on their own."""
+    """The steps asked, one screen each: the demands share the targets' screen, so one tap
+    confirms both."""
     asked = [s for s in _applicable(campaign, draft) if s not in draft.prefilled]
-    alone = Step.TARGETS in draft.answered and Step.DEMANDS not in draft.answered
-    if Step.TARGETS in asked and Step.DEMANDS in asked and not alone:
+    if Step.TARGETS in asked and Step.DEMANDS in asked:
         asked.remove(Step.DEMANDS)
     return asked
 
@@ -155,7 +154,9 @@ def next_prompt(campaign: Campaign, draft: Draft) -> Prompt | None:
     if step is None:
         return None
     screens = _screens(campaign, draft)
-    position: dict[str, Any] = {"number": screens.index(step) + 1, "total": len(screens)}
+    # A draft saved when the demands had a screen of their own asks them as part of the first.
+    number = screens.index(step if step in screens else Step.TARGETS) + 1
+    position: dict[str, Any] = {"number": number, "total": len(screens)}
     if step is Step.TARGETS:
         choices = tuple(
             Choice(t.id, t.label, t.id in draft.targets) for t in _offered(campaign, draft)

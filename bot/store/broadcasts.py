@@ -1,19 +1,24 @@
 """Broadcast queries: the recipient list, claims and outcomes. No SQL outside the store.
 
 Each function takes a `Repo` first, so `Store.run(fn, ...)` runs it in one transaction. A
-delivery row moves pending -> sending (claimed, committed before the send) -> delivered, blocked,
-failed or unknown (a claim whose send may or may not have happened); skipped means the supporter
-opted out or blocked the bot before their turn. Every status change that ends a delivery bumps
-the matching Broadcast counter in the same statement batch, so counters always match the rows.
+delivery row moves pending -> claimed (by one instance, under a lease) -> attempted (committed
+just before its send) -> delivered, blocked, failed or unknown (an attempt whose send may or may
+not have reached Telegram); skipped means the supporter opted out or blocked the bot before
+their turn. Any instance works on a running broadcast: when an instance dies, the claims it had
+not yet attempted go to another once their lease expires, and its attempts become unknown, so
+nobody gets the message twice. Every status change that ends a delivery bumps the matching
+Broadcast counter in the same statement batch, so counters always match the rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import DateTime, exists, false, func, insert, literal, true, update
+from sqlalchemy import DateTime, and_, exists, false, func, insert, literal, or_, true, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.sql import Update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
@@ -29,7 +34,9 @@ UNFINISHED = (SENDING,)
 
 # BroadcastDelivery.status
 PENDING = "pending"
-CLAIMED = "sending"
+CLAIMED = "claimed"
+ATTEMPTED = "attempted"
+IN_FLIGHT = (CLAIMED, ATTEMPTED)
 DELIVERED = "delivered"
 BLOCKED = "blocked"
 FAILED = "failed"
@@ -156,25 +163,30 @@ def start(repo: Repo, broadcast_id: int) -> bool:
     return True
 
 
-def claim(repo: Repo, broadcast_id: int, limit: int) -> list[Recipient]:
-    """Move up to `limit` pending deliveries to "sending" and return who to send them to.
+def claim(
+    repo: Repo, broadcast_id: int, limit: int, holder: str, lease: timedelta
+) -> list[Recipient]:
+    """Claim up to `limit` deliveries for `holder` until `lease` from now; return who they are.
 
-    The caller commits this before sending, so a crash can only ever leave a claim behind, never
-    a second send. UPDATE ... RETURNING takes only rows still pending, so two claimers never get
-    the same row. Supporters who opted out or blocked the bot since the start are skipped here.
+    Pending rows, and rows another instance claimed but let expire unattempted, can be taken.
+    UPDATE ... RETURNING takes only rows still takeable, so two claimers never get the same
+    row. Attempts whose lease expired (their instance died mid-send) become unknown first.
+    Supporters who opted out or blocked the bot since the start are skipped here.
     """
     if limit <= 0:
         return []
+    now = utcnow()
+    _expire_attempts(repo, broadcast_id)
+    takeable = or_(
+        col(BroadcastDelivery.status) == PENDING,
+        and_(col(BroadcastDelivery.status) == CLAIMED, col(BroadcastDelivery.lease_until) < now),
+    )
     # The first statement writes, so on SQLite the transaction takes the write lock up front
     # (waiting out the busy timeout) instead of failing to upgrade a read snapshot.
     running = exists().where(col(Broadcast.id) == broadcast_id, col(Broadcast.status) == SENDING)
     next_ids = (
         sa_select(col(BroadcastDelivery.id))
-        .where(
-            col(BroadcastDelivery.broadcast_id) == broadcast_id,
-            col(BroadcastDelivery.status) == PENDING,
-            running,
-        )
+        .where(col(BroadcastDelivery.broadcast_id) == broadcast_id, takeable, running)
         .order_by(col(BroadcastDelivery.id))
         .limit(limit)
     )
@@ -182,10 +194,8 @@ def claim(repo: Repo, broadcast_id: int, limit: int) -> list[Recipient]:
         repo.session.connection()
         .execute(
             update(BroadcastDelivery)
-            .where(
-                col(BroadcastDelivery.id).in_(next_ids), col(BroadcastDelivery.status) == PENDING
-            )
-            .values(status=CLAIMED, updated_at=utcnow())
+            .where(col(BroadcastDelivery.id).in_(next_ids), takeable)
+            .values(status=CLAIMED, claimed_by=holder, lease_until=now + lease, updated_at=now)
             .returning(col(BroadcastDelivery.id), col(BroadcastDelivery.supporter_id))
         )
         .all()
@@ -217,6 +227,47 @@ def claim(repo: Repo, broadcast_id: int, limit: int) -> list[Recipient]:
     return recipients
 
 
+def attempt(repo: Repo, delivery_id: int, holder: str, lease: timedelta) -> bool:
+    """Mark a claim attempted, just before its send; False if it is no longer `holder`'s (its
+    lease expired and another instance took it), and then it must not be sent."""
+    result = repo.session.connection().execute(
+        update(BroadcastDelivery)
+        .where(
+            col(BroadcastDelivery.id) == delivery_id,
+            col(BroadcastDelivery.status) == CLAIMED,
+            col(BroadcastDelivery.claimed_by) == holder,
+        )
+        .values(status=ATTEMPTED, lease_until=utcnow() + lease, updated_at=utcnow())
+    )
+    return _rowcount(result) == 1
+
+
+def unattempt(repo: Repo, delivery_id: int, holder: str, lease: timedelta) -> None:
+    """Attempted -> claimed again, for a send that had to wait after all (never made)."""
+    repo.session.connection().execute(
+        update(BroadcastDelivery)
+        .where(
+            col(BroadcastDelivery.id) == delivery_id,
+            col(BroadcastDelivery.status) == ATTEMPTED,
+            col(BroadcastDelivery.claimed_by) == holder,
+        )
+        .values(status=CLAIMED, lease_until=utcnow() + lease, updated_at=utcnow())
+    )
+
+
+def _expire_attempts(repo: Repo, broadcast_id: int) -> int:
+    """Attempts whose instance died before recording them: unknown, never sent again."""
+    rows = update(BroadcastDelivery).where(
+        col(BroadcastDelivery.broadcast_id) == broadcast_id,
+        col(BroadcastDelivery.status) == ATTEMPTED,
+        or_(
+            col(BroadcastDelivery.lease_until) < utcnow(),
+            col(BroadcastDelivery.lease_until).is_(None),  # claimed by an older version
+        ),
+    )
+    return _settle_rows(repo, broadcast_id, UNKNOWN, rows)
+
+
 def record(repo: Repo, broadcast_id: int, outcomes: Iterable[tuple[Recipient, str]]) -> None:
     """Settle claimed deliveries (delivered, blocked, failed or unknown) and bump the counters.
 
@@ -232,7 +283,7 @@ def record(repo: Repo, broadcast_id: int, outcomes: Iterable[tuple[Recipient, st
         if status == BLOCKED:
             blocked_people.append(recipient.supporter_id)
     for status, delivery_ids in by_status.items():
-        _settle(repo, broadcast_id, status, delivery_ids, from_status=CLAIMED)
+        _settle(repo, broadcast_id, status, delivery_ids, from_status=ATTEMPTED)
     if blocked_people:
         repo.session.connection().execute(
             update(Supporter)
@@ -241,8 +292,9 @@ def record(repo: Repo, broadcast_id: int, outcomes: Iterable[tuple[Recipient, st
         )
 
 
-def release(repo: Repo, broadcast_id: int, delivery_ids: Sequence[int]) -> int:
-    """Hand claims back (sending -> pending): only for sends known never to have started."""
+def release(repo: Repo, broadcast_id: int, delivery_ids: Sequence[int], holder: str) -> int:
+    """Hand `holder`'s claims back to pending: only for sends known never to have been made
+    (untried, or refused by flood control)."""
     if not delivery_ids:
         return 0
     result = repo.session.connection().execute(
@@ -250,26 +302,36 @@ def release(repo: Repo, broadcast_id: int, delivery_ids: Sequence[int]) -> int:
         .where(
             col(BroadcastDelivery.broadcast_id) == broadcast_id,
             col(BroadcastDelivery.id).in_(delivery_ids),
-            col(BroadcastDelivery.status) == CLAIMED,
+            col(BroadcastDelivery.status).in_(IN_FLIGHT),
+            col(BroadcastDelivery.claimed_by) == holder,
         )
         .values(status=PENDING, updated_at=utcnow())
     )
     return _rowcount(result)
 
 
-def settle_interrupted(repo: Repo, broadcast_id: int) -> int:
-    """Every claim left "sending" becomes "unknown" (counted as failed), never a retry.
-
-    For start-up, before anything is claimed again: those sends may have reached Telegram.
-    """
-    return _settle(repo, broadcast_id, UNKNOWN, None, from_status=CLAIMED)
+def settle_interrupted(repo: Repo, broadcast_id: int, holder: str) -> int:
+    """At `holder`'s start-up: its own claims from before a crash go back to pending, and its
+    attempts become "unknown" (counted as failed), never a retry: they may have reached
+    Telegram. Other instances' claims are theirs until their lease expires."""
+    mine = [
+        col(BroadcastDelivery.broadcast_id) == broadcast_id,
+        col(BroadcastDelivery.claimed_by) == holder,
+    ]
+    repo.session.connection().execute(
+        update(BroadcastDelivery)
+        .where(*mine, col(BroadcastDelivery.status) == CLAIMED)
+        .values(status=PENDING, updated_at=utcnow())
+    )
+    rows = update(BroadcastDelivery).where(*mine, col(BroadcastDelivery.status) == ATTEMPTED)
+    return _settle_rows(repo, broadcast_id, UNKNOWN, rows) + _expire_attempts(repo, broadcast_id)
 
 
 def finish_if_complete(repo: Repo, broadcast_id: int) -> bool:
     """sending -> done once no delivery is pending or in flight. True when it is done now."""
     open_rows = exists().where(
         col(BroadcastDelivery.broadcast_id) == broadcast_id,
-        col(BroadcastDelivery.status).in_((PENDING, CLAIMED)),
+        col(BroadcastDelivery.status).in_((PENDING, *IN_FLIGHT)),
     )
     repo.session.connection().execute(
         update(Broadcast)
@@ -335,7 +397,7 @@ def progress(repo: Repo, broadcast_id: int) -> Progress:
         unknown=counts.get(UNKNOWN, 0),
         skipped=counts.get(SKIPPED, 0),
         pending=counts.get(PENDING, 0),
-        in_flight=counts.get(CLAIMED, 0),
+        in_flight=sum(counts.get(status, 0) for status in IN_FLIGHT),
     )
 
 
@@ -367,6 +429,11 @@ def _settle(
     )
     if delivery_ids is not None:
         rows = rows.where(col(BroadcastDelivery.id).in_(delivery_ids))
+    return _settle_rows(repo, broadcast_id, status, rows)
+
+
+def _settle_rows(repo: Repo, broadcast_id: int, status: str, rows: Update) -> int:
+    """Move the rows `rows` selects to `status`, adding how many moved to its counter."""
     moved = _rowcount(
         repo.session.connection().execute(rows.values(status=status, updated_at=utcnow()))
     )

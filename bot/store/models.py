@@ -129,8 +129,8 @@ class Broadcast(SQLModel, table=True):
 
 
 class BroadcastDelivery(SQLModel, table=True):
-    """One recipient of a broadcast. Claimed ("sending") before the send, so a restart never
-    sends it again: a claim left behind by a crash counts as failed, not as a retry."""
+    """One recipient of a broadcast, claimed by one instance under a lease, and marked
+    attempted before its send, so no instance ever sends it twice (bot/store/broadcasts.py)."""
 
     __tablename__ = "broadcast_delivery"
     __table_args__ = (
@@ -142,6 +142,8 @@ class BroadcastDelivery(SQLModel, table=True):
     broadcast_id: int = Field(foreign_key="broadcast.id", ondelete="CASCADE")
     supporter_id: int = Field(foreign_key="supporter.id", ondelete="CASCADE")
     status: str = Field(default="pending", max_length=12)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 

@@ -1,13 +1,17 @@
 """The bot-wide send clock in the database: the next free send slot, shared by all instances.
 
-One row; each send moves it on by one interval in a single UPDATE … RETURNING, so instances
-never hand out the same slot. Time is the database server's, so the instances' own clocks
-need not agree.
+One row holds when the next send may go. A send takes a slot only when it is due (within one
+interval from now), in a single conditional UPDATE … RETURNING, so instances never share a slot
+and nobody holds a queue of future slots: a sender that wakes up late takes a later slot rather
+than bunching up with the senders after it. Time is the database server's, so the instances'
+own clocks need not agree.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import case, literal, text, update
+from dataclasses import dataclass
+
+from sqlalchemy import case, literal, select, text, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
@@ -17,6 +21,15 @@ from bot.store.repo import Repo
 BOT = "bot"
 
 
+@dataclass(frozen=True)
+class Slot:
+    """`taken`: send at `at` (seconds since the epoch, soon); else the clock is busy until `at`."""
+
+    taken: bool
+    at: float
+    now: float
+
+
 def _database_now(dialect: str) -> ColumnElement[float]:
     """Seconds since the epoch, on the database server's clock."""
     if dialect == "postgresql":
@@ -24,19 +37,25 @@ def _database_now(dialect: str) -> ColumnElement[float]:
     return text("((julianday('now') - 2440587.5) * 86400.0)")  # type: ignore[return-value]
 
 
-def next_slot(repo: Repo, interval: float) -> tuple[float, float]:
-    """Take the next send slot: (its time, the database's time now), in epoch seconds."""
+def next_slot(repo: Repo, interval: float) -> Slot:
+    """Take the next send slot if it is due within `interval`; else say when to try again."""
     now = _database_now(repo.session.get_bind().dialect.name)
     step = literal(interval)
     start = case((col(SendClock.next_at) > now, col(SendClock.next_at)), else_=now)
     statement = (
         update(SendClock)
-        .where(col(SendClock.name) == BOT)
+        .where(col(SendClock.name) == BOT, col(SendClock.next_at) <= now + step)
         .values(next_at=start + step)
         .returning(col(SendClock.next_at) - step, now)
     )
-    row = repo.session.connection().execute(statement).first()
-    if row is None:  # the row a migration inserts was deleted: put it back, send now
+    connection = repo.session.connection()
+    row = connection.execute(statement).first()
+    if row is not None:
+        return Slot(True, float(row[0]), float(row[1]))
+    busy = connection.execute(
+        select(col(SendClock.next_at), now).where(col(SendClock.name) == BOT)
+    ).first()
+    if busy is None:  # the row a migration inserts was deleted: put it back, send now
         repo.session.add(SendClock(name=BOT, next_at=0.0))
-        return 0.0, 0.0
-    return float(row[0]), float(row[1])
+        return Slot(True, 0.0, 0.0)
+    return Slot(False, float(busy[0]), float(busy[1]))

@@ -38,7 +38,12 @@ from bot.charts import daily_letters_png
 from bot.export import export as export_rows
 from bot.stats import campaign_stats
 from bot.store import Store
-from bot.telegram.broadcast import resume_unfinished, start_broadcast
+from bot.telegram.broadcast import (
+    LOCAL_HOLDER,
+    join_unfinished,
+    resume_unfinished,
+    start_broadcast,
+)
 from bot.telegram.render import fits_message, render
 
 log = logging.getLogger(__name__)
@@ -123,12 +128,20 @@ class AdminHandlers:
     """/stats, /export and /broadcast, for organizers only (see `admin_only`)."""
 
     def __init__(
-        self, campaign: Campaign, store: Store, gate: AdminGate, *, paid_broadcasts: bool = False
+        self,
+        campaign: Campaign,
+        store: Store,
+        gate: AdminGate,
+        *,
+        paid_broadcasts: bool = False,
+        holder: str = LOCAL_HOLDER,
     ) -> None:
         self.campaign = campaign
         self.store = store
         self.gate = gate
         self.paid_broadcasts = paid_broadcasts  # the PAID_BROADCASTS setting
+        self.holder = holder  # this instance, as it claims broadcast recipients
+        self._sending: set[int] = set()  # broadcasts this process is sending now
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -323,26 +336,47 @@ class AdminHandlers:
         """Run a broadcast in the background; its progress edits the organizer's message."""
         report = ProgressReport(app.bot, self.store, broadcast_id)
         task = start_broadcast(
-            app, self.store, broadcast_id, on_progress=report.show, paid=self.paid_broadcasts
+            app,
+            self.store,
+            broadcast_id,
+            on_progress=report.show,
+            paid=self.paid_broadcasts,
+            holder=self.holder,
         )
+        self._track(broadcast_id, task)
         app.create_task(report.final(task), name=f"broadcast-report-{broadcast_id}")
 
     async def resume(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """At start-up: finish broadcasts a restart interrupted, reporting where they began."""
+        tasks = await resume_unfinished(app, self.store, **self._reporting(app))
+        for task in tasks:
+            self._track(int(task.get_name().rsplit("-", 1)[1]), task)
 
+    async def join(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Every few seconds: help send broadcasts other instances started, and take over
+        the recipients of an instance that died (once their claims' lease expires)."""
+        tasks = await join_unfinished(app, self.store, **self._reporting(app))
+        for task in tasks:
+            self._track(int(task.get_name().rsplit("-", 1)[1]), task)
+
+    def _reporting(self, app: Application[Any, Any, Any, Any, Any, Any]) -> dict[str, Any]:
         def progress_for(broadcast_id: int) -> Any:
             return ProgressReport(app.bot, self.store, broadcast_id).show
 
         async def finished(progress: Progress) -> None:
             await ProgressReport(app.bot, self.store, progress.broadcast_id).show(progress)
 
-        await resume_unfinished(
-            app,
-            self.store,
-            progress_for=progress_for,
-            on_finished=finished,
-            paid=self.paid_broadcasts,
-        )
+        return {
+            "progress_for": progress_for,
+            "on_finished": finished,
+            "paid": self.paid_broadcasts,
+            "holder": self.holder,
+            "skip": frozenset(self._sending),
+        }
+
+    def _track(self, broadcast_id: int, task: asyncio.Task[Progress]) -> None:
+        self._sending.add(broadcast_id)
+        task.add_done_callback(lambda _: self._sending.discard(broadcast_id))
 
 
 class ProgressReport:

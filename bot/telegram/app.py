@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 64
 PRUNE_EVERY = timedelta(hours=1)
 KEEP_HANDLED_UPDATES = timedelta(days=1)  # Telegram redelivers within hours, not days
+# How often an instance looks for broadcasts that others started or left (several instances).
+JOIN_BROADCASTS_EVERY = timedelta(seconds=5)
 
 
 def file_url_for(base_url: str) -> str:
@@ -76,7 +78,10 @@ def build_application(
     shared_send_budget: bool = False,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot's Application. `instance` names this process among the bot's instances on this
-    machine (e.g. its webhook port): a restarted instance takes back its own supporter leases."""
+    machine (e.g. its webhook port): a restarted instance takes back its own supporter leases
+    and broadcast claims. With `shared_send_budget` (several instances) they share one send
+    budget and all work on running broadcasts."""
+    holder = f"{socket.gethostname()}/{instance}"
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(settings.require_token())
@@ -94,7 +99,7 @@ def build_application(
                 workers=CONCURRENT_UPDATES,
                 flood=flood or FloodGuard(),
                 on_flood=_slow_down,
-                holder=f"{socket.gethostname()}/{instance}",
+                holder=holder,
             )
         )
     )
@@ -108,7 +113,9 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     gate = AdminGate(settings.admin_ids, SUPPORTER_COMMANDS)
-    admin = AdminHandlers(campaign, store, gate, paid_broadcasts=settings.paid_broadcasts)
+    admin = AdminHandlers(
+        campaign, store, gate, paid_broadcasts=settings.paid_broadcasts, holder=holder
+    )
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Menus and interrupted broadcasts; a failure here must never stop the bot starting."""
@@ -120,6 +127,12 @@ def build_application(
         await admin.resume(app)
         if app.job_queue is not None:
             app.job_queue.run_repeating(_prune, interval=PRUNE_EVERY, first=60, data=store)
+            if shared_send_budget:
+
+                async def join(context: CallbackContext[Any, Any, Any, Any]) -> None:
+                    await admin.join(context.application)
+
+                app.job_queue.run_repeating(join, interval=JOIN_BROADCASTS_EVERY, first=1)
 
     builder = builder.post_init(post_init)
     app = builder.build()

@@ -9,10 +9,12 @@ A paid broadcast (`paid=True`, the PAID_BROADCASTS setting) sends each message w
 those beyond the free rate. AIORateLimiter paces such sends on a 1,000-a-second limiter of their
 own, apart from everyone else's replies, so more senders run at once to use it.
 
-The database is the source of truth (see `bot.broadcasts`): recipients are claimed before their
-send is attempted, so a crash never sends anyone the message twice. A graceful stop lets the
-sends in flight finish and hands the untouched claims back; a cancellation records the sends it
-interrupted as "unknown". Either way no claim is left dangling.
+The database is the source of truth (see `bot.broadcasts`): recipients are claimed under a
+lease and marked attempted before their send, so no instance ever sends anyone the message
+twice, and any instance can work on a running broadcast (`join_unfinished`, run every few
+seconds): one that dies loses its untried claims to the others when their lease expires. A
+graceful stop lets the sends in flight finish and hands the untouched claims back; a
+cancellation records the sends it interrupted as "unknown". Either way no claim is left dangling.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ import asyncio
 import contextlib
 import html
 import logging
+import socket
 import warnings
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -36,6 +39,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot import broadcasts
 from bot.broadcasts import BLOCKED, DELIVERED, FAILED, UNKNOWN, Progress, Recipient
 from bot.store import Store
+from bot.telegram.ratelimit import BotRateLimiter, SendCancelled, SendGate
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +59,8 @@ CONCURRENCY = 4
 PAID_CONCURRENCY = 64
 PAID_BATCH_SIZE = 200
 PROGRESS_INTERVAL = 2.0
+# Who claims recipients when the caller does not say (one process, long polling).
+LOCAL_HOLDER = f"{socket.gethostname()}/polling"
 # Flood waits for one recipient before giving up on them (the limiter has retried already).
 MAX_FLOOD_WAITS = 5
 # Connection failures in a row that mean Telegram is unreachable: stop and leave the rest
@@ -78,6 +84,7 @@ async def run_broadcast(
     paid: bool = False,
     batch_size: int | None = None,
     concurrency: int | None = None,
+    holder: str = LOCAL_HOLDER,
 ) -> Progress:
     """Send broadcast `broadcast_id` to everyone not yet reached; return the final report.
 
@@ -107,6 +114,7 @@ async def run_broadcast(
         paid=paid,
         batch_size=max(1, batch_size),
         concurrency=max(1, concurrency),
+        holder=holder,
     )
     return await run.run()
 
@@ -119,6 +127,7 @@ def start_broadcast(
     on_progress: ProgressCallback | None = None,
     progress_interval: float = PROGRESS_INTERVAL,
     paid: bool = False,
+    holder: str = LOCAL_HOLDER,
 ) -> asyncio.Task[Progress]:
     """`run_broadcast` as an Application task that stops cleanly when the Application stops.
 
@@ -134,6 +143,7 @@ def start_broadcast(
         should_stop=_stopping(app),
         progress_interval=progress_interval,
         paid=paid,
+        holder=holder,
     )
     return _spawn(app, coroutine, name=f"broadcast-{broadcast_id}")
 
@@ -145,19 +155,56 @@ async def resume_unfinished(
     progress_for: Callable[[int], ProgressCallback | None] | None = None,
     on_finished: Callable[[Progress], Awaitable[object]] | None = None,
     paid: bool = False,
+    holder: str = LOCAL_HOLDER,
+    skip: Collection[int] = (),
 ) -> list[asyncio.Task[Progress]]:
-    """At start-up (post_init): settle claims a crash left in flight, then resume every
-    unfinished broadcast in the background. Returns the tasks.
+    """At start-up (post_init): settle the claims this instance's crash left in flight, then
+    resume every unfinished broadcast in the background. Returns the tasks.
 
-    Claims found in flight become "unknown" and are never re-sent. Call this once per process,
-    before anything else sends broadcasts. `progress_for(broadcast_id)` may give a progress
+    Its attempts found in flight become "unknown" and are never re-sent. Call this once per
+    process, before it sends broadcasts; `join_unfinished` later picks up broadcasts that
+    other instances started or left. `progress_for(broadcast_id)` may give a progress
     callback per broadcast and `on_finished(report)` is awaited with each final report, e.g. to
     edit the organizer's message found with `bot.broadcasts.report_target`. `paid` as in
     `run_broadcast`: the bot's setting at this start.
     """
-    ids = await store.run(broadcasts.recover)
+    ids = await store.run(broadcasts.recover, holder)
+    return _work_on(
+        app_or_bot, store, ids, progress_for, on_finished, paid=paid, holder=holder, skip=skip
+    )
+
+
+async def join_unfinished(
+    app: AnyApplication,
+    store: Store,
+    *,
+    progress_for: Callable[[int], ProgressCallback | None] | None = None,
+    on_finished: Callable[[Progress], Awaitable[object]] | None = None,
+    paid: bool = False,
+    holder: str = LOCAL_HOLDER,
+    skip: Collection[int] = (),
+) -> list[asyncio.Task[Progress]]:
+    """Work on every unfinished broadcast this process is not already sending (`skip`): one
+    another instance started, or one whose instance died (its claims expire to us)."""
+    ids = await store.run(broadcasts.unfinished)
+    return _work_on(app, store, ids, progress_for, on_finished, paid=paid, holder=holder, skip=skip)
+
+
+def _work_on(
+    app_or_bot: AnyApplication | Bot,
+    store: Store,
+    ids: Iterable[int],
+    progress_for: Callable[[int], ProgressCallback | None] | None,
+    on_finished: Callable[[Progress], Awaitable[object]] | None,
+    *,
+    paid: bool,
+    holder: str,
+    skip: Collection[int],
+) -> list[asyncio.Task[Progress]]:
     tasks: list[asyncio.Task[Progress]] = []
     for broadcast_id in ids:
+        if broadcast_id in skip:
+            continue
         log.info("resuming broadcast %d", broadcast_id)
         on_progress = progress_for(broadcast_id) if progress_for else None
         if isinstance(app_or_bot, Application):
@@ -168,12 +215,20 @@ async def resume_unfinished(
                 on_progress=on_progress,
                 should_stop=_stopping(app_or_bot),
                 paid=paid,
+                holder=holder,
             )
             coroutine = _then(coroutine, on_finished)
             tasks.append(_spawn(app_or_bot, coroutine, name=f"broadcast-{broadcast_id}"))
         else:
             coroutine = _then(
-                run_broadcast(app_or_bot, store, broadcast_id, on_progress=on_progress, paid=paid),
+                run_broadcast(
+                    app_or_bot,
+                    store,
+                    broadcast_id,
+                    on_progress=on_progress,
+                    paid=paid,
+                    holder=holder,
+                ),
                 on_finished,
             )
             tasks.append(asyncio.create_task(coroutine, name=f"broadcast-{broadcast_id}"))
@@ -189,6 +244,7 @@ class _Batch:
 
     recipients: list[Recipient]
     attempted: set[int] = field(default_factory=set)
+    taken: set[int] = field(default_factory=set)  # taken over by another instance: not ours
     outcomes: dict[int, tuple[Recipient, str]] = field(default_factory=dict)
 
     def settlement(self) -> tuple[list[tuple[Recipient, str]], list[int]]:
@@ -197,7 +253,7 @@ class _Batch:
         not_sent: list[int] = []
         for recipient in self.recipients:
             key = recipient.delivery_id
-            if key in self.outcomes:
+            if key in self.outcomes or key in self.taken:
                 continue
             if key in self.attempted:
                 outcomes.append((recipient, UNKNOWN))
@@ -221,6 +277,7 @@ class _Run:
     paid: bool
     batch_size: int
     concurrency: int
+    holder: str
     html: str = ""
     flood_until: float = 0.0
     network_errors: int = 0
@@ -280,7 +337,7 @@ class _Run:
     async def _claim(self) -> list[Recipient]:
         """Claim the next batch; if cancelled meanwhile, let the claim commit and hand it back."""
         task = asyncio.ensure_future(
-            self.store.run(broadcasts.claim, self.broadcast_id, self.batch_size)
+            self.store.run(broadcasts.claim, self.broadcast_id, self.batch_size, self.holder)
         )
         try:
             return await asyncio.shield(task)
@@ -288,7 +345,9 @@ class _Run:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 claimed = await asyncio.shield(task)
                 not_sent = [recipient.delivery_id for recipient in claimed]
-                await _shielded(self.store.run(broadcasts.settle, self.broadcast_id, [], not_sent))
+                await _shielded(
+                    self.store.run(broadcasts.settle, self.broadcast_id, [], not_sent, self.holder)
+                )
             raise
 
     async def _send_batch(self, batch: _Batch) -> None:
@@ -300,7 +359,8 @@ class _Run:
                     outcome = await self._deliver(batch, recipient)
                 except _Stop:
                     return
-                batch.outcomes[recipient.delivery_id] = (recipient, outcome)
+                if outcome is not None:
+                    batch.outcomes[recipient.delivery_id] = (recipient, outcome)
 
         workers = min(self.concurrency, len(batch.recipients))
         try:
@@ -308,28 +368,64 @@ class _Run:
         except BaseException:
             # Cancelled (shutdown) or a bug: settle what is known before letting it propagate.
             try:
-                await _shielded(
-                    self.store.run(broadcasts.settle, self.broadcast_id, *batch.settlement())
-                )
+                await _shielded(self._settle(batch))
             except Exception:
                 log.exception("broadcast %d: could not record a batch", self.broadcast_id)
             raise
-        await _shielded(self.store.run(broadcasts.settle, self.broadcast_id, *batch.settlement()))
+        await _shielded(self._settle(batch))
 
-    async def _deliver(self, batch: _Batch, recipient: Recipient) -> str:
-        """One recipient's send; a flood wait retries them (that send was refused, not made)."""
+    async def _settle(self, batch: _Batch) -> None:
+        outcomes, not_sent = batch.settlement()
+        await self.store.run(broadcasts.settle, self.broadcast_id, outcomes, not_sent, self.holder)
+
+    async def _deliver(self, batch: _Batch, recipient: Recipient) -> str | None:
+        """One recipient's send; a flood wait retries them (that send was refused, not made).
+
+        None: the claim is no longer ours (our lease expired and another instance took it).
+        """
+        key = recipient.delivery_id
+
+        async def before_send() -> bool:
+            """Mark the recipient attempted: no claim of ours is ever sent unmarked."""
+            if key in batch.attempted:  # a retry after flood control
+                return True
+            if await self.store.run(broadcasts.attempt, key, self.holder):
+                batch.attempted.add(key)
+                return True
+            batch.taken.add(key)  # our lease expired and another instance took it
+            return False
+
+        async def undo() -> None:
+            """Back to claimed: the send waits for another slot, and may never happen."""
+            await self.store.run(broadcasts.unattempt, key, self.holder)
+            batch.attempted.discard(key)
+
+        await self._wait_out_flood()
+        if self.stopping():
+            raise _Stop
+        # With the bot's rate limiter, the mark is made once the send has its slot, so sends
+        # waiting for one when the process dies are untried, and another instance sends them.
+        limiter = getattr(self.bot, "rate_limiter", None)  # an ExtBot's; a plain Bot has none
+        gate = SendGate(before_send, undo) if isinstance(limiter, BotRateLimiter) else None
+        if gate is None and not await before_send():
+            return None
+        through_gate: dict[str, Any] = {"rate_limit_args": gate} if gate else {}
         for _ in range(MAX_FLOOD_WAITS + 1):
-            await self._wait_out_flood()
-            if self.stopping():
-                raise _Stop
-            batch.attempted.add(recipient.delivery_id)
+            try:
+                await self._wait_out_flood()
+            except _Stop:  # refused by flood control, so never sent: hand it back
+                batch.attempted.discard(key)
+                raise
             try:
                 await self.bot.send_message(
                     recipient.telegram_id,
                     self.html,
                     parse_mode=ParseMode.HTML,
                     allow_paid_broadcast=True if self.paid else None,
+                    **through_gate,
                 )
+            except SendCancelled:
+                return None
             except RetryAfter as error:
                 seconds = _retry_after_seconds(error)
                 log.warning(
@@ -337,7 +433,6 @@ class _Run:
                 )
                 loop = asyncio.get_running_loop()
                 self.flood_until = max(self.flood_until, loop.time() + seconds)
-                batch.attempted.discard(recipient.delivery_id)
                 continue
             except Forbidden:
                 self.network_errors = 0

@@ -4,16 +4,18 @@ Every Bot API call that carries a chat id takes the next free send slot, 1/SENDS
 apart, from a clock: in this process when the bot long-polls (only one process can), or in the
 database when several webhook instances share the bot, so that together they never exceed the
 cap. Slots are spaced, not counted per calendar second, so no one-second window, wherever it
-starts, holds more than SENDS_PER_SECOND + 1 sends. Per-group limits, paid broadcasts (up to
-1,000 a second, outside the free cap) and retries after a 429 are python-telegram-bot's
-AIORateLimiter, which this wraps.
+starts, holds more than SENDS_PER_SECOND + 1 sends. A slot is taken only when it is due: a
+sender that wakes late (a busy machine) takes a later slot instead of bunching up with others.
+Per-group limits, paid broadcasts (up to 1,000 a second, outside the free cap) and retries
+after a 429 are python-telegram-bot's AIORateLimiter, which this wraps.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from telegram._utils.types import JSONDict
@@ -27,8 +29,27 @@ from bot.store.sendclock import next_slot
 SENDS_PER_SECOND = 29
 
 
+@dataclass(frozen=True)
+class SendGate:
+    """Passed as a send's `rate_limit_args`: asked once the send has its slot, right before
+    the request goes out. A broadcast marks its recipient attempted here, so a crash while
+    sends wait for their slots leaves them untried (taken over later), not lost. `undo` takes
+    the mark back when the send must wait for another slot after all."""
+
+    before_send: Callable[[], Awaitable[bool]]
+    undo: Callable[[], Awaitable[None]]
+
+
+class SendCancelled(Exception):
+    """The send's gate said no (its recipient is no longer this instance's to send to)."""
+
+
 class SendClock(Protocol):
-    async def wait_for_slot(self) -> None: ...
+    interval: float
+
+    async def wait_for_slot(self) -> float:
+        """Wait for a send slot; return its time on this process's monotonic clock."""
+        ...
 
 
 class LocalClock:
@@ -39,13 +60,19 @@ class LocalClock:
         self._next = 0.0
         self._lock = asyncio.Lock()
 
-    async def wait_for_slot(self) -> None:
-        async with self._lock:
-            now = time.monotonic()
-            slot = max(self._next, now)
-            self._next = slot + self.interval
+    async def wait_for_slot(self) -> float:
+        while True:
+            async with self._lock:
+                now = time.monotonic()
+                if self._next <= now + self.interval:
+                    slot = max(self._next, now)
+                    self._next = slot + self.interval
+                    break
+                wait = self._next - now
+            await asyncio.sleep(wait)
         if slot > now:
             await asyncio.sleep(slot - now)
+        return slot
 
 
 class SharedClock:
@@ -55,13 +82,17 @@ class SharedClock:
         self.store = store
         self.interval = 1.0 / per_second
 
-    async def wait_for_slot(self) -> None:
-        slot, now = await self.store.run(next_slot, self.interval)
-        if slot > now:
-            await asyncio.sleep(slot - now)
+    async def wait_for_slot(self) -> float:
+        # Polling the shared clock is the point: the slot frees up in another process.
+        while not (slot := await self.store.run(next_slot, self.interval)).taken:  # noqa: ASYNC110
+            await asyncio.sleep(max(slot.at - slot.now, 0.002))
+        local = time.monotonic() + (slot.at - slot.now)
+        if slot.at > slot.now:
+            await asyncio.sleep(slot.at - slot.now)
+        return local
 
 
-class BotRateLimiter(BaseRateLimiter[int]):
+class BotRateLimiter(BaseRateLimiter[Any]):
     """The bot-wide send clock in front of PTB's AIORateLimiter (groups, paid, 429 retries)."""
 
     def __init__(self, clock: SendClock, max_retries: int = 3) -> None:
@@ -82,10 +113,19 @@ class BotRateLimiter(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: SendGate | int | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        if data.get("chat_id") is not None and not data.get("allow_paid_broadcast"):
-            await self.clock.wait_for_slot()
-        return await self.inner.process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
+        clocked = data.get("chat_id") is not None and not data.get("allow_paid_broadcast")
+        gate = rate_limit_args if isinstance(rate_limit_args, SendGate) else None
+        retries = None if isinstance(rate_limit_args, SendGate) else rate_limit_args
+        while True:
+            slot = await self.clock.wait_for_slot() if clocked else 0.0
+            if gate is not None and not await gate.before_send():
+                raise SendCancelled
+            # Sent late (a busy machine, a slow gate), it would land right before the next
+            # slot's send: take a fresh slot instead, so sends never bunch up past the cap.
+            if not clocked or time.monotonic() - slot <= self.clock.interval / 2:
+                break
+            if gate is not None:
+                await gate.undo()
+        return await self.inner.process_request(callback, args, kwargs, endpoint, data, retries)

@@ -199,6 +199,7 @@ async def test_bot_start_resumes_an_interrupted_broadcast_and_reports(
     from bot import broadcasts
     from bot.store import Store
     from bot.store import Supporter as SupporterRow
+    from bot.telegram.broadcast import LOCAL_HOLDER
 
     store = Store.from_url(database_url)
     with store.transaction() as repo:
@@ -210,7 +211,10 @@ async def test_bot_start_resumes_an_interrupted_broadcast_and_reports(
     preview = store.call(broadcasts.create, "lachin-2023", "Rally on Sunday", ORGANIZER)
     assert store.call(broadcasts.launch, preview.broadcast_id)
     # The previous process had reached two people, then died with one more in flight.
-    first, second, _in_flight = store.call(broadcasts.claim, preview.broadcast_id, 3)
+    claimed = store.call(broadcasts.claim, preview.broadcast_id, 3, LOCAL_HOLDER)
+    for recipient in claimed:
+        assert store.call(broadcasts.attempt, recipient.delivery_id, LOCAL_HOLDER)
+    first, second, _in_flight = claimed
     store.call(
         broadcasts.settle, preview.broadcast_id, [(first, "delivered"), (second, "delivered")]
     )

@@ -159,8 +159,8 @@ async def test_start_over_begins_a_new_draft(running_bot, make_supporter, caplog
     drafts = draft_rows(running_bot, ani.id)
     assert [d.status for d in drafts] == ["done", "active"]
     assert set(drafts[1].state["prefilled"]) == {"name", "place"}
-    # Name and place are known now, so fewer steps remain.
-    assert "Step 1 of 3" in prompt.content
+    # Name and place are known now, so fewer steps remain (the demands share this screen).
+    assert "Step 1 of 2" in prompt.content
     # The letter message is untouched.
     assert ani.fake.message(ani.id, message.message_id).content == message.content
     await assert_clean(running_bot, caplog)
@@ -181,23 +181,34 @@ async def test_nothing_selected_is_refused_with_an_alert(
     ]
     draft = active_draft(running_bot, ani.id)
     query = fake.tap_button(ani.user, prompt, "Continue")
-    assert await wait_answered(fake, query) == "⚠️ Please select at least one."
+    assert await wait_answered(fake, query) == "⚠️ Please select at least one recipient."
     assert fake.callback(query).show_alert
     after = active_draft(running_bot, ani.id)
     assert (after.revision, after.state) == (draft.revision, draft.state)
     assert step_of(fake.message(ani.id, prompt.message_id)) == "targets"
-    # Choosing one again lets the draft go on; demands follow the chosen office.
+    # The same for what the letters ask, chosen on the same screen.
     await ani.tap("The Secretary of State", latest(ani))
+    for title in [d.title for d in running_bot.campaign.demands]:
+        await ani.tap(title, latest(ani))
+    draft = active_draft(running_bot, ani.id)
+    query = fake.tap_button(ani.user, latest(ani), "Continue")
+    assert await wait_answered(fake, query) == "⚠️ Please select at least one thing to ask for."
+    assert fake.callback(query).show_alert
+    after = active_draft(running_bot, ani.id)
+    assert (after.revision, after.state) == (draft.revision, draft.state)
+    # Choosing one again lets the draft go on.
+    await ani.tap("No US military aid", latest(ani))
     await ani.tap("Continue", latest(ani))
-    assert step_of(latest(ani)) == "demands"
-    assert active_draft(running_bot, ani.id).state["targets"] == ["secstate"]
+    assert step_of(latest(ani)) == "name"
+    state = active_draft(running_bot, ani.id).state
+    assert (state["targets"], state["demands"]) == (["secstate"], ["aid"])
     await assert_clean(running_bot, caplog)
 
 
 async def test_cancel_stops_the_draft(running_bot, make_supporter, caplog) -> None:
     ani = make_supporter()
     await ani.say("/letter")
-    await ani.tap("Continue")
+    await ani.tap("The President")
     draft_id = active_draft(running_bot, ani.id).id
 
     stopped = await ani.say("/cancel")

@@ -40,9 +40,8 @@ async def congress_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[R
 
 async def at_the_place_question(ani: Supporter) -> Supporter:
     """A new supporter who chose every recipient and demand and signs with their name."""
-    await ani.say("/start")
-    await ani.tap("Write a letter")
-    for label in ("Continue", "Continue", "Sign as"):
+    await ani.say("/start")  # the welcome asks who gets a letter and what it asks for
+    for label in ("Continue", "Sign as"):
         await ani.tap(label)
     assert step_of(latest(ani)) == "place"
     return ani
@@ -115,9 +114,8 @@ async def test_split_zip_asks_the_supporter_to_pick_their_member(
     assert "(district AZ-5)" in me.content
     await ani.tap("Change where I live", me)
     assert supporter_row(congress_bot, ani.id).district is None
-    await ani.tap("Write a letter")
-    for label in ("Continue", "Continue"):
-        await ani.tap(label)
+    await ani.say("/letter")
+    await ani.tap("Continue")
     assert step_of(latest(ani)) == "place"
     await assert_clean(congress_bot, caplog)
 
@@ -211,10 +209,9 @@ async def test_real_data_split_zip_reaches_real_members(
     try:
         ani = make_supporter()
         await ani.say("/start")
-        await ani.tap("Write a letter")
         await ani.tap("The President")  # unselect the executive offices: Congress only
         await ani.tap("The Secretary of State")
-        for label in ("Continue", "Continue", "Sign as"):
+        for label in ("Continue", "Sign as"):
             await ani.tap(label)
         prompt = await ani.say("98101")  # Seattle: split between WA-7 and WA-9
         labels = [label for label, _ in prompt.buttons]

@@ -21,6 +21,7 @@ async def test_library_campaign_end_to_end(fake, database_url, make_supporter, c
         ani = make_supporter()
         welcome = await ani.say("/start library_flyer")
         assert "Reopen the Quillfield Public Library in the evenings" in welcome.content
+        assert step_of(welcome) == "targets"  # the welcome asks the first question
 
         summary = (await ani.say("/demands")).content
         assert "Restore evening and weekend hours" in summary
@@ -32,12 +33,14 @@ async def test_library_campaign_end_to_end(fake, database_url, make_supporter, c
         help_text = (await ani.say("/help")).content
         assert campaign.title in help_text
 
-        await ani.tap("Write a letter", welcome)
+        await ani.tap("Write a letter")  # under the summary: a fresh draft
         targets = latest(ani)
         assert step_of(targets) == "targets"
         assert [label for label, _ in targets.buttons] == [
             "✅ The Mayor",
             "✅ The City Council",
+            "✅ Restore evening and weekend hours",
+            "✅ Fund the librarians the hours need",
             "Continue ➡️",
         ]
         drive = await drive_to_letters(
@@ -47,7 +50,7 @@ async def test_library_campaign_end_to_end(fake, database_url, make_supporter, c
             story="I work until six and my children need the library after school.",
             letters=2,
         )
-        assert drive.steps == ["targets", "demands", "name", "place", "story"]
+        assert drive.steps == ["targets", "name", "place", "story"]  # demands with the targets
         mayor, council = drive.letters
         assert "to The Mayor (Rosalind Testwell)" in mayor.content
         assert "Dear Mayor Testwell," in mayor.content

@@ -74,8 +74,7 @@ def bot_process(fake: FakeTelegram, tmp_path: Path, database_url: str) -> Iterat
 
 async def _to_story_step(ani: Supporter) -> None:
     await ani.say("/letter")
-    await ani.tap("Continue")
-    await ani.tap("Continue")
+    await ani.tap("Continue")  # who gets a letter and what it asks for, on one screen
     await ani.tap("Sign as")
     prompt = await ani.say("91203")
     assert "Why does this matter to you?" in prompt.content
@@ -135,7 +134,7 @@ async def test_a_button_tapped_after_restart_resumes_the_step(
     bot_process.stop(signal.SIGKILL)
     bot_process.start()
     changed = await ani.tap("Continue", targets_prompt)
-    assert any("What should your letter ask for?" in m.content for m in changed)
+    assert any("How should your letter be signed?" in m.content for m in changed)
     assert ani.fake.unanswered_callbacks() == []
 
 

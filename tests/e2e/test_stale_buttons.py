@@ -19,9 +19,7 @@ from tests.e2e.helpers import (
 
 
 async def to_story_step(s) -> None:
-    await s.say("/start")
-    await s.tap("Write a letter")
-    await s.tap("Continue")
+    await s.say("/start")  # the welcome asks the first question
     await s.tap("Continue")
     await s.tap("Sign as")
     await s.say("91203")
@@ -86,7 +84,7 @@ async def test_double_tap_on_continue_moves_one_step(running_bot, make_supporter
         "That button is out of date.",
     ]
     assert active_draft(running_bot, ani.id).revision == revision + 1
-    assert step_of(fake.message(ani.id, prompt.message_id)) == "demands"
+    assert step_of(fake.message(ani.id, prompt.message_id)) == "name"
     # The losing tap re-renders the same prompt into the same message: a 400 "not modified"
     # (see test_double_tap_on_a_prompt_makes_no_failed_edit).
     await assert_clean(running_bot, caplog, allow_not_modified=True)
@@ -96,6 +94,8 @@ TAMPERED = [
     "d|999|1|ok",
     "d|999|1|t|president",
     "d|1|0|t",  # a toggle without a choice
+    "d|1|0|a",  # an ask's toggle without a choice
+    "d|999|1|a|aid",
     "d|1|0|ok|extra",
     "d|x|y|ok",
     "l|abc|sent",
@@ -140,7 +140,7 @@ async def test_tampered_callback_data_is_answered_politely(
     # The real buttons still work, from where the draft was.
     assert step_of(fake.message(ani.id, prompt.message_id)) == "targets"
     await ani.tap("Continue", fake.message(ani.id, prompt.message_id))
-    assert step_of(fake.message(ani.id, prompt.message_id)) == "demands"
+    assert step_of(fake.message(ani.id, prompt.message_id)) == "name"
     assert active_draft(running_bot, ani.id).revision == draft.revision + 1
     assert supporter_row(running_bot, ani.id).editing_letter_id is None
     # "d|999|..." is stale: the bot redraws the current prompt over itself, a 400 "not modified"

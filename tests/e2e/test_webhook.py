@@ -28,7 +28,7 @@ from bot.telegram.webhook import (
     serve_webhook,
 )
 from tests.e2e.conftest import TEST_TOKEN, RunningBot, Supporter
-from tests.e2e.helpers import assert_clean, drive_to_letters, settle, supporter_row
+from tests.e2e.helpers import assert_clean, drive_to_letters, settle, step_of, supporter_row
 from tests.fakes.telegram_api import BotMessage, FakeTelegram, FakeUser
 
 SECRET = "e2e_webhook-secret-0123456789"
@@ -91,7 +91,9 @@ def message_update(user: FakeUser, text: str, update_id: int) -> dict[str, Any]:
 
 
 def offers_to_write(message: BotMessage) -> bool:
-    return any("Write a letter" in label for label, _ in message.buttons)
+    """A welcome that asks a letter's first question, or offers to start one."""
+    asks = step_of(message) == "targets"
+    return asks or any("Write a letter" in label for label, _ in message.buttons)
 
 
 async def test_start_registers_the_webhook_and_never_polls(bot: RunningBot) -> None:

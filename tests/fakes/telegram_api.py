@@ -1551,6 +1551,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(exc.error_code, exc.body())
             return
         status, payload = fake._dispatch(token, method, params, http_method, self._client_gone)
+        if fake.after_call is not None:
+            fake.after_call(token, method, params, status)
         self._send_json(status, payload)
 
     def _client_gone(self) -> bool:
@@ -1650,6 +1652,13 @@ class FakeTelegram:
         self._poll_conflict = ""
         self._webhook: dict[str, Any] = {}
         self._webhook_deliveries: list[WebhookDelivery] = []
+        # Several bot instances behind one URL: deliver to these in turn, as a load balancer
+        # would (one that fails gets the next one at once), instead of the registered URL.
+        self.load_balance: list[str] = []
+        self._turn = 0
+        # Called in the request's thread after a call is answered and recorded, before the
+        # response leaves: (token, method, params, status). For tests that act mid-request.
+        self.after_call: Callable[[str, str, dict[str, Any], int], None] | None = None
         self._webhook_thread: threading.Thread | None = None
         self._calls: list[ApiCall] = []
         self._tokens: list[str] = []
@@ -2742,6 +2751,20 @@ class FakeTelegram:
             )
             self._webhook_thread.start()
 
+    def _post_balanced(self, webhook: dict[str, Any], body: bytes) -> int:
+        """POST to the registered URL, or to the `load_balance` targets in turn."""
+        targets = list(self.load_balance)
+        if not targets:
+            return _post(webhook["url"], body, webhook.get("secret_token"))
+        status = 0
+        for _ in targets:
+            url = targets[self._turn % len(targets)]
+            self._turn += 1
+            status = _post(url, body, webhook.get("secret_token"))
+            if 200 <= status < 300:
+                break
+        return status
+
     def _next_webhook_update(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """Wait for a webhook and an update to POST to it; None once the fake stops."""
         with self._cond:
@@ -2756,7 +2779,7 @@ class FakeTelegram:
         while (next_update := self._next_webhook_update()) is not None:
             webhook, update = next_update
             body = json.dumps(update).encode("utf-8")
-            status = _post(webhook["url"], body, webhook.get("secret_token"))
+            status = self._post_balanced(webhook, body)
             with self._cond:
                 delivery = WebhookDelivery(update["update_id"], status)
                 self._webhook_deliveries.append(delivery)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -25,7 +26,7 @@ from bot.flow import (
     Toggle,
 )
 from bot.places import Place
-from tests.flow import STORY, advance_to, invalid, run_to_ready
+from tests.flow import STORY, advance_to, invalid, position, run_to_ready
 from tests.support import BUNDLED_ONLY_WORDS
 
 # A whole conversation
@@ -35,15 +36,15 @@ def test_new_supporter_reaches_a_ready_draft_in_at_most_six_answers(campaign: Ca
     draft = flow.begin(campaign, Profile(display_name="Ani"))
     ready, prompts = run_to_ready(campaign, draft)
     assert len(prompts) <= 6
-    # "Glendale, CA" has no ZIP, and the representative is chosen: the ZIP is asked once. It
-    # counts from when it is known to be needed (4 of 5, then 5 of 6).
+    # The demands are asked on the targets' screen. "Glendale, CA" has no ZIP, and the
+    # representative is chosen: the ZIP is asked once. It counts from when it is known to be
+    # needed (3 of 4, then 4 of 5).
     assert [(p.step, p.number, p.total) for p in prompts] == [
-        (Step.TARGETS, 1, 5),
-        (Step.DEMANDS, 2, 5),
-        (Step.NAME, 3, 5),
-        (Step.PLACE, 4, 5),
-        (Step.ZIP, 5, 6),
-        (Step.STORY, 6, 6),
+        (Step.TARGETS, 1, 4),
+        (Step.NAME, 2, 4),
+        (Step.PLACE, 3, 4),
+        (Step.ZIP, 4, 5),
+        (Step.STORY, 5, 5),
     ]
     assert flow.is_ready(campaign, ready)
     assert ready.targets == ("president", "secstate", "senators", "representative")
@@ -72,6 +73,12 @@ def test_new_draft_preselects_everything(campaign: Campaign) -> None:
         "The Secretary of State",
         "Your two senators",
         "Your representative",
+    ]
+    # What the letters ask for is chosen on the same screen.
+    assert [(c.id, c.selected) for c in prompt.asks] == [
+        ("sanctions", True),
+        ("aid", True),
+        ("corridor", True),
     ]
 
 
@@ -118,32 +125,85 @@ def test_toggling_targets(campaign: Campaign) -> None:
     assert flow.current_step(campaign, draft) is Step.TARGETS  # toggling does not advance
 
 
-def test_toggling_demands(campaign: Campaign) -> None:
-    draft = advance_to(campaign, flow.begin(campaign, Profile()), Step.DEMANDS)
-    draft = flow.apply(campaign, draft, Toggle("aid"))
-    draft = flow.apply(campaign, draft, Toggle("sanctions"))
+def test_toggling_demands_beside_the_targets(campaign: Campaign) -> None:
+    draft = flow.begin(campaign, Profile())
+    draft = flow.apply(campaign, draft, Toggle("aid", Step.DEMANDS))
+    draft = flow.apply(campaign, draft, Toggle("sanctions", Step.DEMANDS))
     assert draft.demands == ("corridor",)
-    draft = flow.apply(campaign, draft, Toggle("sanctions"))
+    draft = flow.apply(campaign, draft, Toggle("sanctions", Step.DEMANDS))
     assert draft.demands == ("sanctions", "corridor")
-    draft = flow.apply(campaign, draft, Confirm())
+    assert [(c.id, c.selected) for c in flow.next_prompt(campaign, draft).asks] == [
+        ("sanctions", True),
+        ("aid", False),
+        ("corridor", True),
+    ]
+    draft = flow.apply(campaign, draft, Confirm())  # one tap answers both questions
     assert draft.demands == ("sanctions", "corridor")
+    assert {Step.TARGETS, Step.DEMANDS} <= draft.answered
     assert flow.current_step(campaign, draft) is Step.NAME
+
+
+def test_a_demand_of_an_unselected_target_is_kept_for_later(campaign: Campaign) -> None:
+    """A demand only an unselected office hears about is hidden, not forgotten."""
+    draft = flow.begin(campaign, Profile())
+    for target in ("president", "secstate"):  # Congress is asked about aid and sanctions only
+        draft = flow.apply(campaign, draft, Toggle(target))
+    assert [c.id for c in flow.next_prompt(campaign, draft).asks] == ["sanctions", "aid"]
+    draft = flow.apply(campaign, draft, Toggle("aid", Step.DEMANDS))
+    draft = flow.apply(campaign, draft, Toggle("president"))
+    assert [(c.id, c.selected) for c in flow.next_prompt(campaign, draft).asks] == [
+        ("sanctions", True),
+        ("aid", False),
+        ("corridor", True),
+    ]
+
+
+def test_toggling_demands_on_their_own_screen(make_campaign: Callable[..., Campaign]) -> None:
+    c = make_campaign(demands=("alpha", "beta"), targets={"solo": ["alpha", "beta"]})
+    draft = flow.begin(c, Profile())
+    assert flow.current_step(c, draft) is Step.DEMANDS  # one office: no targets screen
+    draft = flow.apply(c, draft, Toggle("alpha"))
+    assert draft.demands == ("beta",)
+    assert invalid(c, draft, Toggle("solo")).reason == "stale"
+    assert invalid(c, draft, NonText()).reason == "use_buttons"
+    draft = flow.apply(c, draft, Confirm())
+    assert draft.demands == ("beta",)
+    assert flow.current_step(c, draft) is Step.NAME
 
 
 @pytest.mark.parametrize("step", [Step.TARGETS, Step.DEMANDS])
 def test_confirming_nothing_selected_is_refused(campaign: Campaign, step: Step) -> None:
-    draft = advance_to(campaign, flow.begin(campaign, Profile()), step)
-    for choice in flow.next_prompt(campaign, draft).choices:
-        draft = flow.apply(campaign, draft, Toggle(choice.id))
+    draft = flow.begin(campaign, Profile())
+    prompt = flow.next_prompt(campaign, draft)
+    for choice in prompt.choices if step is Step.TARGETS else prompt.asks:
+        draft = flow.apply(campaign, draft, Toggle(choice.id, step))
     assert getattr(draft, step.value) == ()
-    assert invalid(campaign, draft, Confirm()).reason == "none_selected"
-    assert flow.current_step(campaign, draft) is step
+    error = invalid(campaign, draft, Confirm())
+    assert (error.reason, error.details) == ("none_selected", {"what": step.value})
+    assert flow.current_step(campaign, draft) is Step.TARGETS
+
+
+def test_a_draft_saved_between_targets_and_demands_asks_the_demands_alone(
+    campaign: Campaign,
+) -> None:
+    """Drafts saved when the demands had a screen of their own carry on, counted as now."""
+    draft = flow.begin(campaign, Profile(display_name="Ani", congress=False))
+    saved = replace(draft, answered=draft.answered | {Step.TARGETS})
+    prompt = flow.next_prompt(campaign, saved)
+    assert (prompt.step, prompt.number, prompt.total) == (Step.DEMANDS, 1, 4)
+    assert [c.id for c in prompt.choices] == ["sanctions", "aid", "corridor"]
+    assert prompt.asks == ()
+    after = flow.apply(campaign, flow.apply(campaign, saved, Toggle("aid")), Confirm())
+    assert after.demands == ("sanctions", "corridor")
+    assert position(campaign, after) == (Step.NAME, 2, 4)
 
 
 def test_unknown_toggle_is_stale(campaign: Campaign) -> None:
     draft = flow.begin(campaign, Profile())
     assert invalid(campaign, draft, Toggle("sanctions")).reason == "stale"  # a demand, not a target
+    assert invalid(campaign, draft, Toggle("president", Step.DEMANDS)).reason == "stale"
     assert invalid(campaign, draft, Toggle("nobody")).reason == "stale"
+    assert invalid(campaign, draft, Toggle("aid", Step.NAME)).reason == "stale"
 
 
 # Routing demands to the chosen targets (the library campaign routes differently per target)
@@ -167,21 +227,23 @@ def test_demands_routed_only_to_chosen_targets(library_campaign: Campaign) -> No
 def test_demand_choices_follow_the_chosen_targets(library_campaign: Campaign) -> None:
     c = library_campaign
     draft = flow.apply(c, flow.begin(c, Profile()), Toggle("council"))
-    draft = flow.apply(c, draft, Confirm())
     prompt = flow.next_prompt(c, draft)
-    assert prompt.step is Step.DEMANDS
-    assert [(ch.id, ch.label) for ch in prompt.choices] == [
+    assert prompt.step is Step.TARGETS
+    assert [(ch.id, ch.label) for ch in prompt.asks] == [
         ("hours", "Restore evening and weekend hours"),
         ("staffing", "Fund the librarians the hours need"),
     ]
+    # The council alone hears about staffing only: nothing to choose, so nothing is shown.
+    draft = flow.apply(c, flow.apply(c, draft, Toggle("council")), Toggle("mayor"))
+    assert flow.next_prompt(c, draft).asks == ()
 
 
 def test_library_campaign_conversation(library_campaign: Campaign) -> None:
     ready, prompts = run_to_ready(library_campaign, flow.begin(library_campaign, Profile("Ada")))
-    assert len(prompts) == 5
+    assert len(prompts) == 4
     assert ready.targets == ("mayor", "council")
     assert ready.demands == ("hours", "staffing")
-    labels = " ".join(ch.label for p in prompts for ch in p.choices)
+    labels = " ".join(ch.label for p in prompts for ch in p.choices + p.asks)
     assert "The Mayor" in labels
     for word in BUNDLED_ONLY_WORDS:
         assert word not in labels
@@ -223,9 +285,8 @@ def test_prefilled_name_and_place_skip_steps(campaign: Campaign) -> None:
     assert draft.prefilled == {Step.NAME, Step.PLACE}
     ready, prompts = run_to_ready(campaign, draft)
     assert [(p.step, p.number, p.total) for p in prompts] == [
-        (Step.TARGETS, 1, 3),
-        (Step.DEMANDS, 2, 3),
-        (Step.STORY, 3, 3),
+        (Step.TARGETS, 1, 2),
+        (Step.STORY, 2, 2),
     ]
     assert ready.name == "Ani H."
     assert ready.place == place
@@ -277,7 +338,6 @@ def test_name_too_long(campaign: Campaign) -> None:
         (Step.TARGETS, NonText(), "use_buttons"),
         (Step.TARGETS, Reply("the president"), "use_buttons"),
         (Step.TARGETS, Skip(), "use_buttons"),
-        (Step.DEMANDS, NonText(), "use_buttons"),
         (Step.NAME, NonText(), "not_text"),
         (Step.NAME, Toggle("president"), "stale"),
         (Step.NAME, Skip(), "not_skippable"),
@@ -306,8 +366,7 @@ def drafts_along_the_way(campaign: Campaign) -> list[Draft]:
     seen = [draft]
     for answer in [
         Toggle("secstate"),
-        Confirm(),
-        Toggle("aid"),
+        Toggle("aid", Step.DEMANDS),
         Confirm(),
         Reply("Անի Հակոբյան"),
         Reply("Yerevan, Armenia"),

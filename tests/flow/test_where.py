@@ -116,7 +116,7 @@ def test_a_us_place_without_zip_asks_for_it_once(campaign: Campaign) -> None:
     assert not prompt.multi and prompt.choices == ()
     assert prompt.default == "Springfield, Illinois"  # "I have you in Springfield, Illinois"
     assert prompt.max_length == MAX_PLACE_LENGTH
-    assert (prompt.number, prompt.total) == (5, 6)
+    assert (prompt.number, prompt.total) == (4, 5)
 
 
 def test_a_state_alone_asks_for_the_zip(campaign: Campaign) -> None:
@@ -183,10 +183,10 @@ def test_a_zip_keeps_the_town_typed_before_it(campaign: Campaign, text: str, pla
 def test_a_split_zip_at_the_zip_step_asks_for_the_district(campaign: Campaign) -> None:
     draft = flow.apply(campaign, at_zip(campaign), Reply("62701", districts=(IL_13, IL_15)))
     assert draft.district is None
-    assert position(campaign, draft) == (Step.DISTRICT, 6, 7)
+    assert position(campaign, draft) == (Step.DISTRICT, 5, 6)
     chosen = flow.apply(campaign, draft, Toggle("IL-15"))
     assert chosen.district == IL_15
-    assert position(campaign, chosen) == (Step.STORY, 7, 7)
+    assert position(campaign, chosen) == (Step.STORY, 6, 6)
 
 
 @pytest.mark.parametrize(
@@ -263,13 +263,13 @@ def test_numbering_stays_steady_once_the_zip_is_answered(
     campaign: Campaign, answer: flow.Answer
 ) -> None:
     """Whatever the ZIP answer leaves (a place with a ZIP, or none to ask for), the story stays
-    "Step 6 of 6": the step that was asked keeps counting."""
+    "Step 5 of 5": the step that was asked keeps counting."""
     draft = at_zip(campaign)
-    assert position(campaign, draft) == (Step.ZIP, 5, 6)
+    assert position(campaign, draft) == (Step.ZIP, 4, 5)
     draft = flow.apply(campaign, draft, answer)
     assert flow.needs_zip(campaign, draft)
-    assert position(campaign, draft) == (Step.STORY, 6, 6)
-    assert position(campaign, Draft.from_dict(draft.to_dict())) == (Step.STORY, 6, 6)
+    assert position(campaign, draft) == (Step.STORY, 5, 5)
+    assert position(campaign, Draft.from_dict(draft.to_dict())) == (Step.STORY, 5, 5)
 
 
 def test_a_returning_supporter_without_a_zip_is_asked_for_it(campaign: Campaign) -> None:
@@ -281,10 +281,9 @@ def test_a_returning_supporter_without_a_zip_is_asked_for_it(campaign: Campaign)
         answer = Reply("62701") if prompt.step is Step.ZIP else Reply(STORY)
         draft = flow.apply(campaign, draft, Confirm() if prompt.multi else answer)
     assert steps == [
-        (Step.TARGETS, 1, 4),
-        (Step.DEMANDS, 2, 4),
-        (Step.ZIP, 3, 4),
-        (Step.STORY, 4, 4),
+        (Step.TARGETS, 1, 3),  # with the demands
+        (Step.ZIP, 2, 3),
+        (Step.STORY, 3, 3),
     ]
     assert draft.place == Place(city="Springfield", state="IL", zip="62701")
 

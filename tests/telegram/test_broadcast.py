@@ -23,6 +23,7 @@ from bot.store import Store
 from bot.store import broadcasts as q
 from bot.telegram.broadcast import (
     CONCURRENCY,
+    LOCAL_HOLDER,
     PAID_CONCURRENCY,
     message_html,
     resume_unfinished,
@@ -231,7 +232,9 @@ async def test_a_failing_progress_callback_does_not_stop_sending(tmp_store: Stor
 async def test_resume_settles_crashed_claims_and_sends_the_rest(tmp_store: Store) -> None:
     broadcast_id = started(tmp_store, 10)
     tmp_store.call(broadcasts.start, broadcast_id)
-    crashed = tmp_store.call(broadcasts.claim, broadcast_id, 3)  # claimed, then the crash
+    crashed = tmp_store.call(broadcasts.claim, broadcast_id, 3, LOCAL_HOLDER)
+    for recipient in crashed:  # attempted, then the crash
+        assert tmp_store.call(broadcasts.attempt, recipient.delivery_id, LOCAL_HOLDER)
     stub = StubBot()
     finished: list[Progress] = []
 

@@ -17,6 +17,7 @@ from bot.telegram.callbacks import (
 @pytest.mark.parametrize("callback", [
     DraftAction(1, 0, "ok"),
     DraftAction(2**40, 10**6, "t", "a" * 24),
+    DraftAction(7, 2, "a", "sanctions"),  # an ask beside the targets
     DraftAction(5, 3, "skip"),
     LetterAction(123456789, "sent"),
     LetterAction(1, "again"),
@@ -29,7 +30,8 @@ def test_round_trip_fits_telegram(callback: DraftAction | LetterAction | MenuAct
 
 
 @pytest.mark.parametrize("data", [
-    None, "", "x", "d|1|2", "d|1|2|ok|extra|more", "d|a|2|ok", "d|1|2|t", "d|1|2|ok|choice",
+    None, "", "x", "d|1|2", "d|1|2|ok|extra|more", "d|a|2|ok", "d|1|2|t", "d|1|2|a",
+    "d|1|2|ok|choice",
     "d|1|2|nuke", "l|abc|sent", "l|1|delete", "m|drop_tables", "m", "|||", "💥" * 20,
     "l|1|sent" + " " * 60, "d|-1|-1|ok|" + "x" * 60,
 ])  # fmt: skip
