@@ -40,7 +40,6 @@ from bot.stats import campaign_stats
 from bot.store import Store
 from bot.telegram.broadcast import (
     LOCAL_HOLDER,
-    join_unfinished,
     resume_unfinished,
     start_broadcast,
 )
@@ -355,7 +354,7 @@ class AdminHandlers:
     async def join(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Every few seconds: help send broadcasts other instances started, and take over
         the recipients of an instance that died (once their claims' lease expires)."""
-        tasks = await join_unfinished(app, self.store, **self._reporting(app))
+        tasks = await resume_unfinished(app, self.store, at_start=False, **self._reporting(app))
         for task in tasks:
             self._track(int(task.get_name().rsplit("-", 1)[1]), task)
 

@@ -1,7 +1,8 @@
 """Sends a broadcast over Telegram in the background while the bot keeps serving everyone.
 
-Pacing is PTB's AIORateLimiter (the Application is built with it): every send, reply and edit
-queues on the same limiter, so a broadcast uses the slots nobody else needs. A few senders at a
+Pacing is the bot's rate limiter (bot/telegram/ratelimit.py; the Application is built with
+it): every send, reply and edit takes a slot from the same clock, so a broadcast uses the slots
+nobody else needs. A few senders at a
 time keep the limiter busy without queueing a whole batch ahead of other users' replies.
 
 A paid broadcast (`paid=True`, the PAID_BROADCASTS setting) sends each message with
@@ -11,8 +12,8 @@ own, apart from everyone else's replies, so more senders run at once to use it.
 
 The database is the source of truth (see `bot.broadcasts`): recipients are claimed under a
 lease and marked attempted before their send, so no instance ever sends anyone the message
-twice, and any instance can work on a running broadcast (`join_unfinished`, run every few
-seconds): one that dies loses its untried claims to the others when their lease expires. A
+twice, and any instance can work on a running broadcast (`resume_unfinished`, run every
+few seconds): one that dies loses its untried claims to the others when their lease expires. A
 graceful stop lets the sends in flight finish and hands the untouched claims back; a
 cancellation records the sends it interrupted as "unknown". Either way no claim is left dangling.
 """
@@ -157,37 +158,26 @@ async def resume_unfinished(
     paid: bool = False,
     holder: str = LOCAL_HOLDER,
     skip: Collection[int] = (),
+    at_start: bool = True,
 ) -> list[asyncio.Task[Progress]]:
-    """At start-up (post_init): settle the claims this instance's crash left in flight, then
-    resume every unfinished broadcast in the background. Returns the tasks.
+    """Work on every unfinished broadcast in the background, except `skip` (those this process
+    is sending already). Returns the tasks.
 
-    Its attempts found in flight become "unknown" and are never re-sent. Call this once per
-    process, before it sends broadcasts; `join_unfinished` later picks up broadcasts that
-    other instances started or left. `progress_for(broadcast_id)` may give a progress
-    callback per broadcast and `on_finished(report)` is awaited with each final report, e.g. to
-    edit the organizer's message found with `bot.broadcasts.report_target`. `paid` as in
-    `run_broadcast`: the bot's setting at this start.
+    `at_start` (post_init, once per process, before it sends broadcasts): first settle the
+    claims this instance's crash left in flight; its attempts found in flight become "unknown"
+    and are never re-sent. Later calls (every few seconds, with several instances) pick up
+    broadcasts that other instances started or left. `progress_for(broadcast_id)` may give a
+    progress callback per broadcast and `on_finished(report)` is awaited with each final
+    report, e.g. to edit the organizer's message found with `bot.broadcasts.report_target`.
+    `paid` as in `run_broadcast`: the bot's setting at this start.
     """
-    ids = await store.run(broadcasts.recover, holder)
+    if at_start:
+        ids = await store.run(broadcasts.recover, holder)
+    else:
+        ids = await store.run(broadcasts.unfinished)
     return _work_on(
         app_or_bot, store, ids, progress_for, on_finished, paid=paid, holder=holder, skip=skip
     )
-
-
-async def join_unfinished(
-    app: AnyApplication,
-    store: Store,
-    *,
-    progress_for: Callable[[int], ProgressCallback | None] | None = None,
-    on_finished: Callable[[Progress], Awaitable[object]] | None = None,
-    paid: bool = False,
-    holder: str = LOCAL_HOLDER,
-    skip: Collection[int] = (),
-) -> list[asyncio.Task[Progress]]:
-    """Work on every unfinished broadcast this process is not already sending (`skip`): one
-    another instance started, or one whose instance died (its claims expire to us)."""
-    ids = await store.run(broadcasts.unfinished)
-    return _work_on(app, store, ids, progress_for, on_finished, paid=paid, holder=holder, skip=skip)
 
 
 def _work_on(

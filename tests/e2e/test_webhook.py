@@ -156,6 +156,26 @@ async def test_a_post_with_the_secret_is_handled(bot: RunningBot, make_supporter
     assert offers_to_write(welcome)
 
 
+async def test_an_update_delivered_twice_is_handled_once(
+    bot: RunningBot, make_supporter: Any
+) -> None:
+    """Telegram redelivers an update it thinks was lost (a slow answer, a restart): the bot
+    answers it once, however many times and however close together it arrives."""
+    ani: Supporter = make_supporter()
+    await ani.say("/start")
+    await settle(bot)
+    before = len(bot.fake.chat(ani.id))
+    update = message_update(ani.user, "/demands", 990010)
+    statuses = await asyncio.gather(
+        *(asyncio.to_thread(bot.fake.post_to_webhook, update) for _ in range(3))
+    )
+    assert statuses == [200, 200, 200]
+    await settle(bot)
+    assert await asyncio.to_thread(bot.fake.post_to_webhook, update) == 200  # and later on
+    await settle(bot)
+    assert len(bot.fake.chat(ani.id)) == before + 1, bot.fake.transcript(ani.id)
+
+
 @pytest.mark.parametrize(
     "body",
     [b"{not json", b"[]", b'{"update_id": 990003, "message": "not a message"}'],
