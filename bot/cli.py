@@ -70,7 +70,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             if args.webhook:
                 from bot.telegram.webhook import run_webhook
 
-                run_webhook(app, settings)
+                run_webhook(app, settings, retries=STARTUP_RETRIES)
             else:
                 _poll(app)
     finally:

@@ -125,17 +125,17 @@ LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d [\d:,]+ (INFO|WARNING) [\w.]+: ")
 @pytest.fixture
 def run_fails(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> Callable[[str], tuple[list[str], str]]:
+) -> Callable[..., tuple[list[str], str]]:
     """Run the bot against a base URL; its log lines (one per record) and the line it ends with."""
 
-    def run(base_url: str) -> tuple[list[str], str]:
+    def run(base_url: str, *args: str) -> tuple[list[str], str]:
         monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
         monkeypatch.setenv("TELEGRAM_BASE_URL", base_url)
         _database(monkeypatch, tmp_path)
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)  # run_polling closes its loop: each run needs its own
         try:
-            assert main(["run"]) == 2
+            assert main(["run", *args]) == 2
         finally:
             asyncio.set_event_loop(None)
             loop.close()
@@ -172,19 +172,29 @@ def test_a_wrong_base_url_is_one_line_saying_to_check_it(
     )
 
 
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
 def test_unreachable_telegram_is_retried_then_one_line(
-    monkeypatch: pytest.MonkeyPatch, run_fails: Callable[[str], tuple[list[str], str]]
+    monkeypatch: pytest.MonkeyPatch, run_fails: Callable[..., tuple[list[str], str]], mode: str
 ) -> None:
     import bot.cli
 
-    monkeypatch.setattr(bot.cli, "STARTUP_RETRIES", 1)  # PTB waits 1.5 s before the retry
+    monkeypatch.setattr(bot.cli, "STARTUP_RETRIES", 1)  # 1.5 s before the retry
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    logs, last = run_fails(f"http://127.0.0.1:{port}/bot")
+    args: list[str] = []
+    if mode == "webhook":
+        monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram")
+        monkeypatch.setenv("WEBHOOK_SECRET", "s3cret-for-the-test")
+        with socket.socket() as free:  # where the webhook server may listen
+            free.bind(("127.0.0.1", 0))
+            monkeypatch.setenv("WEBHOOK_PORT", str(free.getsockname()[1]))
+        args = ["--webhook"]
+    logs, last = run_fails(f"http://127.0.0.1:{port}/bot", *args)
     retries = [line for line in logs if "Telegram start-up attempt" in line]
     assert len(retries) == 1
-    assert " WARNING telegram.ext: Telegram start-up attempt 1 of 2 failed (" in retries[0]
+    assert "Telegram start-up attempt 1 of 2 failed (" in retries[0]
+    assert "WARNING" in retries[0]
     assert last.startswith(f"campaign-bot: cannot reach Telegram at http://127.0.0.1:{port}/bot (")
     assert last.endswith(
         "): check the internet connection, a proxy or firewall, and TELEGRAM_BASE_URL; "

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Bot, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import Application
 
 from bot.config import ConfigError, Settings
@@ -94,11 +94,42 @@ def listen(host: str, port: int) -> socket.socket:
         ) from None
 
 
+# Waits between start-up attempts while Telegram is unreachable, as PTB's bootstrap retries do
+# for long polling (bot/cli.py STARTUP_RETRIES): 1.5 s, growing by half each time, at most 30 s.
+FIRST_RETRY_WAIT = 1.5
+MAX_RETRY_WAIT = 30.0
+
+
+async def _initialize(application: AnyApplication, retries: int) -> None:
+    """`application.initialize()` (which asks Telegram who the bot is), tried again with backoff
+    while Telegram cannot be reached; a rejected token is never retried."""
+    wait = FIRST_RETRY_WAIT
+    for attempt in range(1, retries + 2):
+        try:
+            await application.initialize()
+            return
+        except InvalidToken:
+            raise
+        except NetworkError as error:  # TimedOut included
+            if attempt > retries:
+                raise
+            log.warning(
+                "Telegram start-up attempt %d of %d failed (%s); trying again",
+                attempt,
+                retries + 1,
+                error,
+            )
+        await asyncio.sleep(wait)
+        wait = min(wait * 1.5, MAX_RETRY_WAIT)
+
+
 @asynccontextmanager
-async def _application_running(application: AnyApplication) -> AsyncIterator[None]:
+async def _application_running(
+    application: AnyApplication, retries: int = 0
+) -> AsyncIterator[None]:
     """Start and stop the Application in `run_polling`'s order, post_* hooks included."""
     try:
-        await application.initialize()
+        await _initialize(application, retries)
         if application.post_init:
             await application.post_init(application)
         await application.start()
@@ -155,11 +186,13 @@ async def serve_webhook(
     stop: asyncio.Event,
     *,
     sock: socket.socket | None = None,
+    retries: int = 0,
 ) -> None:
     """Run the bot on Telegram's webhook until `stop` is set.
 
     `sock` is a listening socket to serve on, which this closes (tests pass one on a free port);
-    by default one is bound to WEBHOOK_LISTEN:WEBHOOK_PORT.
+    by default one is bound to WEBHOOK_LISTEN:WEBHOOK_PORT. `retries`: start-up attempts
+    repeated while Telegram is unreachable.
     """
     url, secret = settings.require_webhook()
     listener = sock or listen(settings.webhook_listen, settings.webhook_port)
@@ -174,7 +207,10 @@ async def serve_webhook(
     with listener:
         # The Application runs before the server takes requests, and the socket listens before
         # Telegram is told the URL: no update arrives to a bot that cannot take it.
-        async with _application_running(application), _serving(server, listener) as serving:
+        async with (
+            _application_running(application, retries),
+            _serving(server, listener) as serving,
+        ):
             await _set_webhook(application, url, secret)
             host, port = listener.getsockname()[:2]
             log.info("webhook set to %s; serving it on %s:%d", url, host, port)
@@ -184,20 +220,23 @@ async def serve_webhook(
     # instance answers, so a restart loses none; `run_polling` deletes it to go back to polling.
 
 
-async def _serve_until_signalled(application: AnyApplication, settings: Settings) -> None:
+async def _serve_until_signalled(
+    application: AnyApplication, settings: Settings, retries: int
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in STOP_SIGNALS:
         # Not on Windows' event loops: there uvicorn's own handlers end the server, and so this.
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    await serve_webhook(application, settings, stop)
+    await serve_webhook(application, settings, stop, retries=retries)
 
 
-def run_webhook(application: AnyApplication, settings: Settings) -> None:
+def run_webhook(application: AnyApplication, settings: Settings, retries: int = 0) -> None:
     """Serve Telegram's webhook until SIGINT or SIGTERM, then stop cleanly.
 
-    Blocks, like `run_polling`, and calls the same post_* hooks in the same order.
+    Blocks, like `run_polling`, and calls the same post_* hooks in the same order. `retries`
+    as `bootstrap_retries` there: start-up attempts repeated while Telegram is unreachable.
     """
     settings.require_webhook()  # a missing setting fails before anything starts
-    asyncio.run(_serve_until_signalled(application, settings))
+    asyncio.run(_serve_until_signalled(application, settings, retries))
