@@ -404,3 +404,31 @@ def test_a_restart_leaves_other_instances_claims_alone(tmp_store: Store) -> None
     assert {after[r.telegram_id] for r in theirs} == {"attempted"}
     tmp_store.call(broadcasts.settle, broadcast_id, [(r, "delivered") for r in theirs])
     assert check_counters(tmp_store, broadcast_id).delivered == 2
+
+
+def test_instances_claiming_at_the_same_moment_both_get_people(database_url: str) -> None:
+    """On PostgreSQL the second claimer used to queue on the first one's rows, find them taken
+    and come back empty with people still pending (its sender then stopped)."""
+    stores = [Store.from_url(database_url) for _ in range(2)]
+    try:
+        add_people(stores[0], 100)
+        broadcast_id = new_broadcast(stores[0])
+        stores[0].call(broadcasts.start, broadcast_id)
+        start = threading.Barrier(2)
+        got: dict[int, list[Recipient]] = {}
+
+        def take(i: int) -> None:
+            start.wait()
+            got[i] = claim(stores[i], broadcast_id, 10, holder=f"instance-{i}")
+
+        for _ in range(5):
+            threads = [threading.Thread(target=take, args=(i,)) for i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert [len(got[0]), len(got[1])] == [10, 10]
+            assert not {r.delivery_id for r in got[0]} & {r.delivery_id for r in got[1]}
+    finally:
+        for store in stores:
+            store.close()

@@ -189,6 +189,10 @@ def claim(
         .where(col(BroadcastDelivery.broadcast_id) == broadcast_id, takeable, running)
         .order_by(col(BroadcastDelivery.id))
         .limit(limit)
+        # PostgreSQL: instances claiming at the same moment take different rows instead of
+        # queueing on the same ones and finding them gone (an empty claim with people left).
+        # SQLite has one writer at a time and no row locks; the clause is left out there.
+        .with_for_update(skip_locked=True)
     )
     claimed = (
         repo.session.connection()

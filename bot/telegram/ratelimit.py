@@ -68,7 +68,7 @@ class LocalClock:
                     slot = max(self._next, now)
                     self._next = slot + self.interval
                     break
-                wait = self._next - now
+                wait = self._next - now - self.interval  # back when it may be taken
             await asyncio.sleep(wait)
         if slot > now:
             await asyncio.sleep(slot - now)
@@ -83,10 +83,19 @@ class SharedClock:
         self.interval = 1.0 / per_second
 
     async def wait_for_slot(self) -> float:
-        # Polling the shared clock is the point: the slot frees up in another process.
-        while not (slot := await self.store.run(next_slot, self.interval)).taken:  # noqa: ASYNC110
-            await asyncio.sleep(max(slot.at - slot.now, 0.002))
-        local = time.monotonic() + (slot.at - slot.now)
+        while True:
+            asked = time.monotonic()
+            slot = await self.store.run(next_slot, self.interval)
+            if slot.taken:
+                break
+            # Polling the shared clock is the point: the slot frees up in another process.
+            # Back as soon as the next slot may be taken (one interval ahead of it), so slots
+            # stay evenly spaced instead of each starting when a late poller arrives.
+            await asyncio.sleep(max(slot.at - slot.now - self.interval, 0.002))
+        # The database read its clock somewhere between asking and answering: placing the slot
+        # by the moment of asking errs early, so a slow answer counts as lateness (and the
+        # limiter takes a fresh slot) rather than letting a stale slot through.
+        local = asked + (slot.at - slot.now)
         if slot.at > slot.now:
             await asyncio.sleep(slot.at - slot.now)
         return local
@@ -118,6 +127,17 @@ class BotRateLimiter(BaseRateLimiter[Any]):
         clocked = data.get("chat_id") is not None and not data.get("allow_paid_broadcast")
         gate = rate_limit_args if isinstance(rate_limit_args, SendGate) else None
         retries = None if isinstance(rate_limit_args, SendGate) else rate_limit_args
+
+        async def paced(*call_args: Any, **call_kwargs: Any) -> bool | JSONDict | list[JSONDict]:
+            """The request itself, once it has its slot: called by AIORateLimiter after any
+            pause it makes (a 429 pauses all of this instance's requests), and again for
+            each of its retries, so no request goes out on a slot that has gone stale."""
+            await self._slot_then_gate(clocked, gate)
+            return await callback(*call_args, **call_kwargs)
+
+        return await self.inner.process_request(paced, args, kwargs, endpoint, data, retries)
+
+    async def _slot_then_gate(self, clocked: bool, gate: SendGate | None) -> None:
         while True:
             slot = await self.clock.wait_for_slot() if clocked else 0.0
             if gate is not None and not await gate.before_send():
@@ -125,7 +145,6 @@ class BotRateLimiter(BaseRateLimiter[Any]):
             # Sent late (a busy machine, a slow gate), it would land right before the next
             # slot's send: take a fresh slot instead, so sends never bunch up past the cap.
             if not clocked or time.monotonic() - slot <= self.clock.interval / 2:
-                break
+                return
             if gate is not None:
                 await gate.undo()
-        return await self.inner.process_request(callback, args, kwargs, endpoint, data, retries)

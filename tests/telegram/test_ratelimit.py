@@ -6,9 +6,17 @@ import asyncio
 import itertools
 import threading
 
+import pytest
+
 from bot.store import Store
 from bot.store.sendclock import next_slot
-from bot.telegram.ratelimit import BotRateLimiter, LocalClock, SharedClock
+from bot.telegram.ratelimit import (
+    BotRateLimiter,
+    LocalClock,
+    SendCancelled,
+    SendGate,
+    SharedClock,
+)
 
 INTERVAL = 1 / 29
 
@@ -73,4 +81,27 @@ async def test_the_limiter_takes_a_slot_for_chat_calls_only(tmp_store: Store) ->
     assert taken == ["slot"]
     shared = SharedClock(tmp_store)
     await asyncio.gather(*(shared.wait_for_slot() for _ in range(3)))
+    await limiter.shutdown()
+
+
+async def test_a_gate_that_says_no_cancels_the_send_before_it_goes_out() -> None:
+    called: list[str] = []
+
+    async def call() -> bool:
+        called.append("sent")
+        return True
+
+    async def refuse() -> bool:
+        called.append("asked")
+        return False
+
+    async def undo() -> None:
+        called.append("undone")
+
+    limiter = BotRateLimiter(LocalClock())
+    await limiter.initialize()
+    gate = SendGate(refuse, undo)
+    with pytest.raises(SendCancelled):
+        await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 5}, gate)
+    assert called == ["asked"]
     await limiter.shutdown()
