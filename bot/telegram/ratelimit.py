@@ -42,12 +42,8 @@ class SendGate:
 
 # How late after its slot a request may still go out, as a share of the interval. Sends that
 # keep to their slots within d seconds never put more than SENDS_PER_SECOND + 1 in any second
-# while d stays under one interval; this leaves half of it for the trip to Telegram. The shared
-# clock reads lateness from the moment it asked the database, so its reading already includes
-# that round trip, and it allows more (measured: 28.1 against 27.1 msg/s for two instances in
-# `python -m bench.broadcast_bench --quick --mode two`, both with no 429).
-LOCAL_LATE_SHARE = 0.5
-SHARED_LATE_SHARE = 0.75
+# while d stays under one interval; this leaves half of it for the trip to Telegram.
+LATE_SHARE = 0.5
 
 
 class SendCancelled(Exception):
@@ -56,48 +52,41 @@ class SendCancelled(Exception):
 
 class SendClock(Protocol):
     interval: float
-    late_share: float  # how late after its slot a request may go out, in intervals
 
-    async def wait_for_slot(self) -> float:
-        """Wait for a send slot; return its time on this process's monotonic clock."""
+    async def take_slot(self) -> float:
+        """Take a send slot (at most one interval ahead); return its time on this process's
+        monotonic clock. The caller sleeps until then (and may do a little work meanwhile)."""
         ...
 
 
 class LocalClock:
     """Slots for one process."""
 
-    late_share = LOCAL_LATE_SHARE
-
     def __init__(self, per_second: float = SENDS_PER_SECOND) -> None:
         self.interval = 1.0 / per_second
         self._next = 0.0
         self._lock = asyncio.Lock()
 
-    async def wait_for_slot(self) -> float:
+    async def take_slot(self) -> float:
         while True:
             async with self._lock:
                 now = time.monotonic()
                 if self._next <= now + self.interval:
                     slot = max(self._next, now)
                     self._next = slot + self.interval
-                    break
+                    return slot
                 wait = self._next - now - self.interval  # back when it may be taken
             await asyncio.sleep(wait)
-        if slot > now:
-            await asyncio.sleep(slot - now)
-        return slot
 
 
 class SharedClock:
     """Slots shared through the database by every instance (bot/store/sendclock.py)."""
 
-    late_share = SHARED_LATE_SHARE
-
     def __init__(self, store: Store, per_second: float = SENDS_PER_SECOND) -> None:
         self.store = store
         self.interval = 1.0 / per_second
 
-    async def wait_for_slot(self) -> float:
+    async def take_slot(self) -> float:
         while True:
             asked = time.monotonic()
             slot = await self.store.run(next_slot, self.interval)
@@ -110,10 +99,7 @@ class SharedClock:
         # The database read its clock somewhere between asking and answering: placing the slot
         # by the moment of asking errs early, so a slow answer counts as lateness (and the
         # limiter takes a fresh slot) rather than letting a stale slot through.
-        local = asked + (slot.at - slot.now)
-        if slot.at > slot.now:
-            await asyncio.sleep(slot.at - slot.now)
-        return local
+        return asked + (slot.at - slot.now)
 
 
 class BotRateLimiter(BaseRateLimiter[Any]):
@@ -154,15 +140,16 @@ class BotRateLimiter(BaseRateLimiter[Any]):
 
     async def _slot_then_gate(self, clocked: bool, gate: SendGate | None) -> None:
         while True:
-            slot = await self.clock.wait_for_slot() if clocked else 0.0
+            slot = await self.clock.take_slot() if clocked else 0.0
+            # The gate's work (a broadcast marks its recipient attempted) is done while the
+            # slot comes round, not after it, so it never makes the send late.
             if gate is not None and not await gate.before_send():
                 raise SendCancelled
+            if (wait := slot - time.monotonic()) > 0:
+                await asyncio.sleep(wait)
             # Sent late (a busy machine, a slow gate), it would land right before the next
             # slot's send: take a fresh slot instead, so sends never bunch up past the cap.
-            if (
-                not clocked
-                or time.monotonic() - slot <= self.clock.interval * self.clock.late_share
-            ):
+            if not clocked or time.monotonic() - slot <= self.clock.interval * LATE_SHARE:
                 return
             if gate is not None:
                 await gate.undo()

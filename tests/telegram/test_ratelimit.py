@@ -62,9 +62,9 @@ async def test_the_limiter_takes_a_slot_for_chat_calls_only(tmp_store: Store) ->
     taken: list[str] = []
 
     class Counting(LocalClock):
-        async def wait_for_slot(self) -> float:
+        async def take_slot(self) -> float:
             taken.append("slot")
-            return await super().wait_for_slot()
+            return await super().take_slot()
 
     limiter = BotRateLimiter(Counting())
     await limiter.initialize()
@@ -80,7 +80,7 @@ async def test_the_limiter_takes_a_slot_for_chat_calls_only(tmp_store: Store) ->
     await send({"chat_id": 5, "allow_paid_broadcast": True})  # paid: outside the free cap
     assert taken == ["slot"]
     shared = SharedClock(tmp_store)
-    await asyncio.gather(*(shared.wait_for_slot() for _ in range(3)))
+    await asyncio.gather(*(shared.take_slot() for _ in range(3)))
     await limiter.shutdown()
 
 
