@@ -59,7 +59,8 @@ CONCURRENCY = 4
 # and batches that keep them all busy. A crash can cost one batch as "unknown".
 PAID_CONCURRENCY = 64
 PAID_BATCH_SIZE = 200
-PROGRESS_INTERVAL = 2.0
+# The organizer's progress message: each edit takes a send slot from the broadcast.
+PROGRESS_INTERVAL = 5.0
 # Who claims recipients when the caller does not say (one process, long polling).
 LOCAL_HOLDER = f"{socket.gethostname()}/polling"
 # Flood waits for one recipient before giving up on them (the limiter has retried already).
