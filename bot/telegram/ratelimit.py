@@ -69,15 +69,13 @@ class LocalClock:
         self._lock = asyncio.Lock()
 
     async def take_slot(self) -> float:
-        while True:
-            async with self._lock:
-                now = time.monotonic()
-                if self._next <= now + self.interval:
-                    slot = max(self._next, now)
-                    self._next = slot + self.interval
-                    return slot
-                wait = self._next - now - self.interval  # back when it may be taken
-            await asyncio.sleep(wait)
+        # In one process the next free slot is handed out at once, however far ahead: waking
+        # every waiting sender at each slot to see whose turn it is swamps a busy event loop.
+        # A sender that wakes too late for its slot takes a fresh one (BotRateLimiter).
+        async with self._lock:
+            slot = max(self._next, time.monotonic())
+            self._next = slot + self.interval
+            return slot
 
 
 class SharedClock:
