@@ -58,6 +58,7 @@ def next_slot(repo: Repo, interval: float) -> Slot:
         select(col(SendClock.next_at), now).where(col(SendClock.name) == BOT)
     ).first()
     if busy is None:  # the row a migration inserts was deleted: put it back, send now
-        repo.session.add(SendClock(name=BOT, next_at=0.0))
-        return Slot(True, 0.0, 0.0)
+        at = float(connection.execute(select(now)).scalar_one())
+        repo.session.add(SendClock(name=BOT, next_at=at + interval))
+        return Slot(True, at, at)
     return Slot(False, float(busy[0]), float(busy[1]))

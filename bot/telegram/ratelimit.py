@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -24,10 +25,10 @@ from telegram.ext import AIORateLimiter, BaseRateLimiter
 from bot.store import Store
 from bot.store.sendclock import next_slot
 
-# Slots 1/28.5 s apart: 30 sends span 1.05 s, so a send may reach Telegram up to 50 ms later than
-# another without 31 falling in one second (1/29 left 34 ms, and a busy machine exceeded it:
-# one 429 in CI's burst test). About 28.5 posts a second measured (bench/broadcast_bench.py).
-SENDS_PER_SECOND = 28.5
+# Slots 1/28.7 s apart: 31 sends span 1.045 s, so a send may reach Telegram up to 45 ms later than
+# the one before it without 31 falling in one second. Two instances sharing the clock broadcast
+# 28.1 messages a second to 10,000 supporters with 0 x 429 (bench/broadcast_bench.py --mode two).
+SENDS_PER_SECOND = 28.7
 
 
 @dataclass(frozen=True)
@@ -78,27 +79,54 @@ class LocalClock:
             return slot
 
 
+class DatabaseTime:
+    """Where the database's clock stands against this process's monotonic clock.
+
+    An answer from the database gives its time somewhere between asking and answering, so a
+    reading is off by at most half its round trip. The reading with the shortest round trip in
+    the last WINDOW seconds is kept (a sliding minimum): a busy moment's slow answer, tens of
+    milliseconds under load, would otherwise move this instance's sends against the other's.
+    """
+
+    WINDOW = 5.0
+
+    def __init__(self) -> None:
+        # (asked, round trip, database time minus local time), round trips increasing.
+        self._readings: deque[tuple[float, float, float]] = deque()
+
+    def read(self, asked: float, answered: float, database_now: float) -> None:
+        trip = answered - asked
+        offset = database_now - (asked + answered) / 2
+        while self._readings and self._readings[-1][1] >= trip:
+            self._readings.pop()
+        self._readings.append((asked, trip, offset))
+        while self._readings[0][0] < answered - self.WINDOW:
+            self._readings.popleft()
+
+    def local(self, database_time: float) -> float:
+        """`database_time` on this process's monotonic clock (after at least one reading)."""
+        return database_time - self._readings[0][2]
+
+
 class SharedClock:
     """Slots shared through the database by every instance (bot/store/sendclock.py)."""
 
     def __init__(self, store: Store, per_second: float = SENDS_PER_SECOND) -> None:
         self.store = store
         self.interval = 1.0 / per_second
+        self.database_time = DatabaseTime()
 
     async def take_slot(self) -> float:
         while True:
             asked = time.monotonic()
             slot = await self.store.run(next_slot, self.interval)
+            self.database_time.read(asked, time.monotonic(), slot.now)
             if slot.taken:
-                break
+                return self.database_time.local(slot.at)
             # Polling the shared clock is the point: the slot frees up in another process.
             # Back as soon as the next slot may be taken (one interval ahead of it), so slots
             # stay evenly spaced instead of each starting when a late poller arrives.
             await asyncio.sleep(max(slot.at - slot.now - self.interval, 0.002))
-        # The database read its clock somewhere between asking and answering: placing the slot
-        # by the moment of asking errs early, so a slow answer counts as lateness (and the
-        # limiter takes a fresh slot) rather than letting a stale slot through.
-        return asked + (slot.at - slot.now)
 
 
 class BotRateLimiter(BaseRateLimiter[Any]):

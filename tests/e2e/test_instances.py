@@ -154,7 +154,7 @@ def kill_during_a_send(fake: FakeTelegram, victim: Instance) -> threading.Event:
 
 
 def most_sends_in_one_second(fake: FakeTelegram) -> int:
-    moments = sorted(c.at for c in fake.calls if c.method in CHAT_SENDS and c.chat_id)
+    moments = sorted(c.arrived for c in fake.calls if c.method in CHAT_SENDS and c.chat_id)
     most, first = 0, 0
     for last, moment in enumerate(moments):
         while moment - moments[first] >= 1.0:

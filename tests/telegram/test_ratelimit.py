@@ -1,17 +1,21 @@
-"""The bot-wide send clock: slots 1/29 s apart, whoever takes them, on SQLite and PostgreSQL."""
+"""The bot-wide send clock: spaced slots, whoever takes them, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
 import threading
+import time
 
 import pytest
+from sqlalchemy import delete
 
 from bot.store import Store
-from bot.store.sendclock import next_slot
+from bot.store.models import SendClock
+from bot.store.sendclock import Slot, next_slot
 from bot.telegram.ratelimit import (
     BotRateLimiter,
+    DatabaseTime,
     LocalClock,
     SendCancelled,
     SendGate,
@@ -105,3 +109,59 @@ async def test_a_gate_that_says_no_cancels_the_send_before_it_goes_out() -> None
         await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 5}, gate)
     assert called == ["asked"]
     await limiter.shutdown()
+
+
+def test_database_time_keeps_the_reading_with_the_shortest_round_trip() -> None:
+    """Each answer bounds the database's time to its round trip; the shortest trip in the last
+    five seconds wins, so one slow answer under load does not move the sends."""
+    clock = DatabaseTime()
+    clock.read(asked=10.0, answered=10.2, database_now=1010.05)  # off by up to 0.1 s
+    assert clock.local(1011.0) == pytest.approx(11.05)
+    clock.read(asked=11.0, answered=11.002, database_now=1011.001)  # 2 ms: the truth, 1000
+    clock.read(asked=12.0, answered=12.3, database_now=1012.2)  # slow again, ignored
+    assert clock.local(1013.0) == pytest.approx(13.0)
+    clock.read(asked=16.5, answered=16.51, database_now=1016.509)  # the 2 ms one aged out
+    assert clock.local(1017.0) == pytest.approx(16.996)
+
+
+class SlowDatabase:
+    """A store whose clock reads 1000 s ahead of this process and reads it 100 ms late every
+    other call, as when the call waits for a worker thread, a connection or the row's lock."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.next_at = 0.0
+        self.true_slots: list[float] = []
+
+    async def run(self, fn: object, interval: float) -> Slot:
+        self.calls += 1
+        await asyncio.sleep(0.1 if self.calls % 2 else 0.0)
+        now = time.monotonic() + 1000.0
+        at = max(self.next_at, now)
+        self.next_at = at + interval
+        self.true_slots.append(at - 1000.0)
+        return Slot(True, at, now)
+
+
+async def test_a_slow_answer_does_not_move_a_shared_slot_earlier() -> None:
+    """The slot is placed on this process's clock where the database put it: before, it was
+    placed by the moment of asking, 100 ms early when the database read its clock late, so
+    two instances' sends bunched up past the cap."""
+    database = SlowDatabase()
+    clock = SharedClock(database, per_second=29)  # type: ignore[arg-type]
+    slots = [await clock.take_slot() for _ in range(6)]
+    errors = [mine - true for mine, true in zip(slots, database.true_slots, strict=True)]
+    assert abs(errors[0]) <= 0.05 + 0.01  # one slow reading so far: half its round trip
+    assert all(abs(error) <= 0.01 for error in errors[1:])
+
+
+def test_the_send_clock_row_comes_back_when_deleted(database_url: str) -> None:
+    store = Store.from_url(database_url)
+    try:
+        store.call(lambda repo: repo.session.execute(delete(SendClock)))
+        slot = store.call(next_slot, INTERVAL)
+        assert slot.taken and slot.at == slot.now > 1e9  # now, on the database's clock
+        again = store.call(next_slot, INTERVAL)
+        assert again.taken and again.at == pytest.approx(slot.at + INTERVAL)
+    finally:
+        store.close()
