@@ -1,10 +1,10 @@
 """Campaign data: what a campaign demands, of whom, and on what source."""
 
 from bot.campaign.loader import CampaignError, find_campaign, load_campaign
-from bot.campaign.model import (
+from bot.campaign.model import Campaign
+from bot.campaign.parts import (
     CONGRESS,
     Ask,
-    Campaign,
     Channel,
     Demand,
     LookupTarget,

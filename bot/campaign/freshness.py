@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from bot.campaign.model import Campaign, Channel, Target
+from bot.campaign.model import Campaign
+from bot.campaign.parts import Channel, Target
 
 if TYPE_CHECKING:
     from bot.store import Repo

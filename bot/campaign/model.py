@@ -1,171 +1,32 @@
-"""The campaign schema. Officeholders and channels are dated data that organizers edit.
-
-A demand says what each kind of office is asked to do about it (`asks`): the executive can
-impose sanctions, a member of Congress can only legislate, fund and oversee, so one sentence
-cannot serve both. Every talking point names its source.
-"""
+"""The campaign as a whole, and the rules that tie its parts together (bot/campaign/parts.py):
+unique ids, and every demand routed to an office with an ask and a talking point for it."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from bot.campaign.parts import (
+    DEFAULT_STALE_AFTER_DAYS,
+    Demand,
+    LookupTarget,
+    OfficeAsk,
+    SinceThen,
+    Slug,
+    Source,
+    StrictModel,
+    Target,
+    Templates,
+    Text,
+)
+
 SCHEMA_VERSION = 2
-CONGRESS = "congress"  # the kind of every lookup target (a supporter's own members)
-DEFAULT_STALE_AFTER_DAYS = 180
-
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,23}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]
 
 
-def _as_list(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
-
-
-# One text, or several wordings of it; a letter uses one, picked by its seed.
-Wordings = Annotated[list[Text], BeforeValidator(_as_list), Field(min_length=1)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Source(_Strict):
-    """Where the campaign's demands come from; shown with every summary."""
-
-    outlet: Text
-    title: Text
-    authors: list[Text] = Field(min_length=1)
-    date: date
-    url: Url
-    url_label: Text | None = None
-    # What the source itself asked, in a clause letters can quote: "President Biden to ...".
-    # Letters attribute to the source only this, never the campaign's newer asks.
-    asked: Text | None = None
-
-
-class SinceThen(_Strict):
-    """What changed after the source was published, so 2023 is never presented as today."""
-
-    as_of: date
-    text: Text
-    # Short versions for letters (one or two sentences each), one picked per letter.
-    recap: Wordings | None = None
-
-
-class Ask(_Strict):
-    """What one kind of office is asked to do about a demand."""
-
-    ask: Wordings  # verb phrases for letters: "end the President's authority to waive ..."
-    call: Text | None = None  # a shorter one for the 30-second phone script
-
-
-class Point(_Strict):
-    """A talking point and where it can be checked (an outlet and date, or a document)."""
-
-    text: Text
-    source: Text
-    kinds: list[Slug] = Field(default_factory=list)  # the kinds of office it suits; empty: all
-
-
-class Demand(_Strict):
-    id: Slug
-    title: Text
-    explanation: Text
-    # The ask for any office without one of its own kind in `asks`.
-    ask: Wordings | None = None
-    call: Text | None = None
-    asks: dict[Slug, Ask] = Field(default_factory=dict)
-    points: list[Point] = Field(min_length=1)
-
-    def ask_for(self, kind: str | None) -> Ask | None:
-        """What an office of this kind is asked; None if the campaign gives it nothing."""
-        if kind is not None and kind in self.asks:
-            return self.asks[kind]
-        return Ask(ask=self.ask, call=self.call) if self.ask else None
-
-    def points_for(self, kind: str | None) -> list[Point]:
-        return [p for p in self.points if not p.kinds or (kind is not None and kind in p.kinds)]
-
-
-class Channel(_Strict):
-    """One way to reach an office; `checked` (else the office's date) says when it last worked."""
-
-    kind: Literal["web", "email", "phone", "post"]
-    label: Text
-    value: Text
-    checked: date | None = None
-
-
-class Target(_Strict):
-    """An office (not a person): its holder and channels change, the office does not."""
-
-    id: Slug
-    label: Text
-    office: Text
-    holder: Text
-    salutation: Text
-    address: list[Text] = Field(min_length=1)
-    demands: list[Slug] = Field(min_length=1)
-    channels: list[Channel] = Field(min_length=1)
-    checked: date
-    checked_source: Text | None = None
-    # Which of a demand's `asks` this office gets ("executive", "congress", ...).
-    kind: Slug | None = None
-    # How a caller names the officeholder: "Senator Cantwell"; by default from the label.
-    short_name: Text | None = None
-    constituent: bool = False  # a supporter's own representative: letters say so
-
-    @property
-    def spoken(self) -> str:
-        """ "The President" -> "the President", so it reads mid-sentence."""
-        if self.short_name:
-            return self.short_name
-        label = self.label
-        return "the " + label[4:] if label.startswith("The ") else label
-
-
-class LookupTarget(_Strict):
-    """Each supporter's own members of Congress, found from their ZIP in the officials
-    directory: their names, salutations and channels come from there, not from this file."""
-
-    id: Slug
-    label: Text
-    lookup: Literal["senators", "representative"]
-    demands: list[Slug] = Field(min_length=1)
-
-    @property
-    def kind(self) -> str:
-        return CONGRESS
-
-
-class OfficeAsk(_Strict):
-    """One line of /demands: these offices are asked this."""
-
-    offices: list[str]
-    ask: str
-
-
-class Templates(_Strict):
-    """Template directories, relative to the campaign's own `templates/` or the bundled ones."""
-
-    letter: Text = "letters/standard"
-
-
-class Campaign(_Strict):
+class Campaign(StrictModel):
     schema_version: Literal[2] = 2  # SCHEMA_VERSION
     id: Slug
     title: Text

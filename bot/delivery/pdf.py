@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -164,24 +165,28 @@ class _LetterPDF(FPDF):
 
     def height_of(self, text: str, *, align: str = "L") -> float:
         """How tall `line_of` would make the text, without drawing it."""
-        shaped = SHAPING and _has_rtl(text)
-        if shaped:
-            self.set_text_shaping(True)
-        lines = self.multi_cell(
-            0, LINE_MM, text, align=align, dry_run=True, output=MethodReturnValue.LINES
-        )
-        if shaped:
-            self.set_text_shaping(False)
+        with self._shaped_if_rtl(text):
+            lines = self.multi_cell(
+                0, LINE_MM, text, align=align, dry_run=True, output=MethodReturnValue.LINES
+            )
         return len(lines) * LINE_MM if isinstance(lines, list) else LINE_MM
 
     def line_of(self, text: str, *, height: float = LINE_MM, align: str = "L") -> None:
-        """One wrapped block of already printable text; shaped only where it needs it."""
+        """One wrapped block of already printable text."""
+        with self._shaped_if_rtl(text):
+            self.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    @contextmanager
+    def _shaped_if_rtl(self, text: str) -> Iterator[None]:
+        """Text shaping (slow) only for right-to-left text, which needs it."""
         shaped = SHAPING and _has_rtl(text)
         if shaped:
             self.set_text_shaping(True)
-        self.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        if shaped:
-            self.set_text_shaping(False)
+        try:
+            yield
+        finally:
+            if shaped:
+                self.set_text_shaping(False)
 
 
 def letter_pdf(
@@ -210,9 +215,21 @@ def letter_pdf(
     address = [line for line in (printable(a).strip() for a in sender_address) if line]
     recipients = [line for line in (printable(r).strip() for r in recipient_lines) if line]
     date_line = printable(date_text).strip()
-    body = printable(letter_body).strip()
+    pdf = _document(" · ".join(p for p in (*recipients[:1], date_line) if p), sender_name, title)
+    _block(pdf, [sender_name, *address])
+    _block(pdf, [date_line])
+    _block(pdf, recipients)
+    if title:
+        pdf.set_font(FONT_FAMILY, "B", FONT_PT)
+        _block(pdf, [printable(title, bold=True).strip()])
+        pdf.set_font(FONT_FAMILY, size=FONT_PT)
+    _body_and_signature(pdf, printable(letter_body).strip(), sender_name, address)
+    return bytes(pdf.output())
 
-    pdf = _LetterPDF(" · ".join(p for p in (*recipients[:1], date_line) if p))
+
+def _document(running_head: str, sender_name: str, title: str | None) -> _LetterPDF:
+    """An empty first page with the fonts, margins and metadata set."""
+    pdf = _LetterPDF(running_head)
     pdf.alias_nb_pages("")  # off: otherwise a literal "{nb}" in a story would print a number
     pdf.add_font(FONT_FAMILY, "", str(font_path()))
     if title:  # parsing a font is most of a PDF's cost: the bold one only when it is used
@@ -225,15 +242,13 @@ def letter_pdf(
     pdf.set_creator("campaign-letter-bot")
     pdf.add_page()
     pdf.set_font(FONT_FAMILY, size=FONT_PT)
+    return pdf
 
-    _block(pdf, [sender_name, *address])
-    _block(pdf, [date_line])
-    _block(pdf, recipients)
-    if title:
-        pdf.set_font(FONT_FAMILY, "B", FONT_PT)
-        _block(pdf, [printable(title, bold=True).strip()])
-        pdf.set_font(FONT_FAMILY, size=FONT_PT)
 
+def _body_and_signature(
+    pdf: _LetterPDF, body: str, sender_name: str, address: Sequence[str]
+) -> None:
+    """The paragraphs, then the signature block, kept on one page with the last paragraph."""
     paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
     closing = _split_closing(paragraphs[-1], sender_name) if paragraphs else None
     if closing is not None:
@@ -260,7 +275,6 @@ def letter_pdf(
     pdf.ln(SIGNATURE_GAP_MM)
     for line in after:
         pdf.line_of(line)
-    return bytes(pdf.output())
 
 
 def _block(pdf: _LetterPDF, lines: Sequence[str]) -> None:

@@ -11,7 +11,6 @@ from dataclasses import replace
 from typing import Any
 
 from bot.campaign import Campaign, LookupTarget, Target
-from bot.flow import where
 from bot.flow.draft import (
     STEP_ORDER,
     Answer,
@@ -29,6 +28,7 @@ from bot.flow.draft import (
     reply_text,
 )
 from bot.flow.text import clean_block, clean_line
+from bot.flow.where import district_answer, place_answer, zip_answer
 from bot.places import MAX_PLACE_LENGTH
 
 MAX_NAME_LENGTH = 80
@@ -192,7 +192,7 @@ def apply(campaign: Campaign, draft: Draft, answer: Answer) -> Draft:
     if prompt.multi:
         return _apply_multi(campaign, draft, prompt, answer)
     if prompt.step is Step.DISTRICT:
-        return answered(campaign, draft, Step.DISTRICT, **where.district_answer(draft, answer))
+        return answered(campaign, draft, Step.DISTRICT, **district_answer(draft, answer))
     if isinstance(answer, Toggle):
         raise InvalidAnswer("stale")
     if isinstance(answer, Skip):
@@ -202,9 +202,9 @@ def apply(campaign: Campaign, draft: Draft, answer: Answer) -> Draft:
     if prompt.step is Step.NAME:
         return _apply_name(campaign, draft, answer)
     if prompt.step is Step.PLACE:
-        return answered(campaign, draft, Step.PLACE, **where.place_answer(answer))
+        return answered(campaign, draft, Step.PLACE, **place_answer(answer))
     if prompt.step is Step.ZIP:
-        return answered(campaign, draft, Step.ZIP, **where.zip_answer(draft, answer))
+        return answered(campaign, draft, Step.ZIP, **zip_answer(draft, answer))
     return _apply_story(campaign, draft, answer)
 
 
