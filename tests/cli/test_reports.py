@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+import bot.cli.reports
 from bot.cli import main
 from bot.letters.score import MEANING
 from bot.store import Store
-from tests.reportdata import ARMENIAN, CAMPAIGN, import_legislators, seed, seed_congress
+from tests.reports.data import ARMENIAN, CAMPAIGN, import_legislators, seed, seed_congress
 from tests.support import campaign_toml
 
 BOM = b"\xef\xbb\xbf"
@@ -26,9 +27,6 @@ BOM = b"\xef\xbb\xbf"
 @pytest.fixture(autouse=True)
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str) -> Path:
     """A seeded database and the tiny campaign, found through DATABASE_URL and CAMPAIGN."""
-    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "ADMIN_IDS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
     campaign = tmp_path / "tiny.toml"
     campaign.write_text(
         campaign_toml(
@@ -142,7 +140,7 @@ def test_a_failed_export_leaves_the_previous_file(
     def broken(*_args: object, **_kwargs: object) -> int:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("bot.export.export", broken)
+    monkeypatch.setattr(bot.cli.reports, "export", broken)
     with pytest.raises(RuntimeError):
         main(["export", "--out", str(out)])
     assert out.read_text() == "previous"
