@@ -131,13 +131,12 @@ def build_database(
 def sqlite3_query(db: Path) -> str:
     """The exact SELECT of `campaign-bot export --what letters`, with its values inlined."""
     from bot.store import Store
-    from bot.store.reports import letters_query
+    from bot.store.export_queries import letters_query
 
     store = Store.from_url(f"sqlite:///{db}")
     try:
-        with store.engine.connect() as connection:
-            query = letters_query(connection, CAMPAIGN)
-            return str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+        query = letters_query(store.engine.dialect.name, CAMPAIGN)
+        return str(query.compile(store.engine, compile_kwargs={"literal_binds": True}))
     finally:
         store.close()
 
@@ -206,7 +205,7 @@ def bench(args: argparse.Namespace, workdir: Path) -> dict[str, float]:
     print(f"export peak memory (max RSS of the process): {peak / 1e6:.0f} MB (target < 150)")
 
     from bot.campaign import find_campaign, load_campaign
-    from bot.stats import campaign_stats
+    from bot.reports.stats import campaign_stats
     from bot.store import Store
 
     campaign = load_campaign(find_campaign(CAMPAIGN))

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from string import ascii_lowercase
 
-from bot.officials import import_files
+from bot.officials.datasets import import_files
 from bot.store import Letter, Repo, Store, Supporter
 from tests.support import FIXTURES_DIR, campaign_toml
 
@@ -183,6 +183,14 @@ def seed_congress(store: Store) -> None:
         add_letter(repo, s2, "d000004", ["alpha"], at(6, 13), None, 0.2)
         add_letter(repo, s3, "z000099", ["alpha"], at(6, 14), at(6, 14), 0.9)
         add_letter(repo, s3, "mayor", ["alpha"], at(6, 14), at(6, 15), 0.5)
+
+
+def seed_congress_then_drop(store: Store, tmp_path: Path, bioguide_id: str) -> None:
+    """`seed_congress`'s letters, written while `bioguide_id` was in Congress; then an import
+    without them, as if they had left."""
+    import_legislators(store, tmp_path)
+    seed_congress(store)
+    import_legislators(store, tmp_path, leave=[bioguide_id])
 
 
 def tiny_campaign_toml() -> str:

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import tracemalloc
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,10 @@ from typing import Any
 import pytest
 
 from bot.campaign import Campaign, load_campaign
-from bot.export import BATCH, export, neutralize, write_csv, write_json
+from bot.reports.export import Format, export
 from bot.store import Store
-from tests.reportdata import (
+from bot.store.export_queries import PERSONAL_BATCH
+from tests.reports.data import (
     ARMENIAN,
     CAMPAIGN,
     Seeded,
@@ -26,6 +26,7 @@ from tests.reportdata import (
     import_legislators,
     seed,
     seed_congress,
+    seed_congress_then_drop,
     tiny_campaign_toml,
 )
 
@@ -194,9 +195,7 @@ def test_letters_name_members_of_congress(tmp_store: Store, tmp_path: Path, tiny
 def test_a_member_who_left_congress_after_the_letter(
     tmp_store: Store, tmp_path: Path, tiny: Campaign
 ) -> None:
-    import_legislators(tmp_store, tmp_path)
-    seed_congress(tmp_store)
-    import_legislators(tmp_store, tmp_path, leave=["A000001"])
+    seed_congress_then_drop(tmp_store, tmp_path, "A000001")
     for fmt in ("csv", "json"):
         data = run(tmp_store, what="letters", fmt=fmt, campaign=tiny)
         rows = read_csv(data) if fmt == "csv" else json.loads(data)
@@ -287,22 +286,20 @@ def test_unknown_what_or_format(tmp_store: Store) -> None:
 DANGEROUS = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 
-def test_every_dangerous_text_cell_is_neutralized_and_numbers_stay_numbers() -> None:
-    out = io.BytesIO()
-    rows = [[*DANGEROUS, -5, -2.5, "safe", None, 'a,"=b', "x\n=y"]]
-    write_csv(rows, out, ["c"] * 12)
-    text = out.getvalue().decode("utf-8-sig")
-    parsed = list(csv.reader(io.StringIO(text, newline="")))[1]
-    assert parsed[:6] == ["'" + cell for cell in DANGEROUS]
-    assert parsed[6:] == ["-5", "-2.5", "safe", "", 'a,"=b', "x\n=y"]
-    assert ",-5,-2.5," in text  # unquoted: a spreadsheet reads them as numbers
-    reread = list(csv.reader(io.StringIO(text, newline=""), quoting=csv.QUOTE_NONNUMERIC))[1]
-    assert reread[6:8] == [-5.0, -2.5]
-
-
-def test_neutralize_helper() -> None:
-    assert [neutralize(c) for c in DANGEROUS] == ["'" + c for c in DANGEROUS]
-    assert neutralize(-1) == -1 and neutralize(None) is None and neutralize("a=b") == "a=b"
+def test_every_dangerous_text_cell_is_neutralized_and_numbers_stay_numbers(
+    tmp_store: Store,
+) -> None:
+    cells = [*DANGEROUS, "safe", 'a,"=b', "x\n=y"]
+    with tmp_store.transaction() as repo:
+        people = [add_supporter(repo, n, name=c, public_id=f"pub-{n}") for n, c in enumerate(cells)]
+        add_letter(repo, people[0], "mayor", ["alpha"], at(6, 1), score=-2.5)
+    rows = read_csv(run(tmp_store, what="supporters", include_personal=True))
+    assert [r["display_name"] for r in rows] == ["'" + c for c in DANGEROUS] + cells[6:]
+    assert [r["signing_name"] for r in rows] == [r["display_name"] for r in rows]
+    text = run(tmp_store, what="letters").decode("utf-8-sig")
+    assert text.endswith(",-2.5\r\n")  # unquoted: a spreadsheet reads it as a number
+    reread = list(csv.reader(io.StringIO(text, newline=""), quoting=csv.QUOTE_NONNUMERIC))
+    assert reread[1][0] == 1.0 and reread[1][-1] == -2.5
 
 
 def test_formula_cells_from_the_database_are_neutralized(tmp_store: Store) -> None:
@@ -321,89 +318,65 @@ def test_formula_cells_from_the_database_are_neutralized(tmp_store: Store) -> No
     assert letters["demands"] == "'+x" and letters["body"] == "'=1+1"
 
 
-def test_many_rows_with_a_few_dangerous_ones() -> None:
+def test_many_rows_with_a_few_dangerous_ones(tmp_store: Store) -> None:
     """The fast path (one regex over a batch) must find every dangerous row in a batch."""
-    rows = [
-        (n, f"id{n}", "-x" if n % 97 == 0 else "ok", "=y" if n == 4999 else "") for n in range(5000)
-    ]
-    out = io.BytesIO()
-    assert write_csv(rows, out) == 5000
-    parsed = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline="")))
-    assert [r[2] for r in parsed] == ["'-x" if n % 97 == 0 else "ok" for n in range(5000)]
-    assert parsed[4999][3] == "'=y" and parsed[0][0] == "0"
+    with tmp_store.transaction() as repo:
+        for n in range(5000):
+            target = "-x" if n % 97 == 0 else "ok"
+            add_letter(repo, None, target, ["=y"] if n == 4999 else [], at(6, 1))
+    rows = read_csv(run(tmp_store, what="letters"))
+    assert [r["target"] for r in rows] == ["'-x" if n % 97 == 0 else "ok" for n in range(5000)]
+    assert [r["recipient"] for r in rows] == [r["target"] for r in rows]
+    assert rows[4999]["demands"] == "'=y" and rows[4998]["demands"] == ""
 
 
 # Unicode
-def test_armenian_round_trips_through_csv_and_json() -> None:
-    rows = [("Անի", "Հակոբյան", "Երևան, Հայաստան"), ("Ani", '"quoted"', "line\nbreak")]
-    out = io.BytesIO()
-    write_csv(rows, out, ["first", "last", "place"])
-    assert out.getvalue().startswith(BOM)
-    parsed = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline="")))
-    assert [tuple(r) for r in parsed[1:]] == rows
-    out = io.BytesIO()
-    write_json(rows, out, ["first", "last", "place"])
-    assert [tuple(r.values()) for r in json.loads(out.getvalue().decode("utf-8"))] == rows
-
-
-def test_json_writes_dates_and_decimals() -> None:
-    from decimal import Decimal
-
-    out = io.BytesIO()
-    write_json([(date(2024, 1, 2), Decimal("1.5"))], out, ["d", "n"])
-    assert json.loads(out.getvalue()) == [{"d": "2024-01-02", "n": 1.5}]
+def test_armenian_round_trips_through_csv_and_json(tmp_store: Store) -> None:
+    body = 'Երևան, Հայաստան: "quoted"\nline break'
+    with tmp_store.transaction() as repo:
+        add_letter(
+            repo, add_supporter(repo, 1, name=ARMENIAN), "mayor", ["alpha"], at(6, 1), body=body
+        )
+    for fmt in ("csv", "json"):
+        data = run(tmp_store, what="letters", fmt=fmt, include_personal=True)
+        rows = read_csv(data) if fmt == "csv" else json.loads(data.decode("utf-8"))
+        assert (rows[0]["display_name"], rows[0]["body"]) == (ARMENIAN, body)
 
 
 # Streaming
 class RecordingFile(io.RawIOBase):
-    """A binary sink that remembers, at each write, how many rows had been produced."""
+    """A binary sink that remembers the size of each write."""
 
-    def __init__(self, produced: list[int]) -> None:
-        self.produced = produced
-        self.writes: list[tuple[int, int]] = []  # (rows produced so far, bytes written)
+    def __init__(self) -> None:
+        self.writes: list[int] = []
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
-        self.writes.append((self.produced[0], len(data)))
+        self.writes.append(len(data))
         return len(data)
 
 
-@pytest.mark.parametrize("writer", [write_csv, write_json])
-def test_writers_stream_a_generator(writer: Any) -> None:
-    total = 50_000
-    produced = [0]
-
-    def rows() -> Iterator[tuple[int, str]]:
-        for n in range(total):
-            produced[0] += 1
-            yield n, "Անի Հակոբյան"
-
-    sink = RecordingFile(produced)
-    assert writer(rows(), sink, ["n", "name"]) == total
-    # Each batch reached the file before the next was read: output long before the end.
-    assert len(sink.writes) > total / BATCH
-    assert [produced for produced, _ in sink.writes[1:4]] == [BATCH, 2 * BATCH, 3 * BATCH]
-    assert max(size for _, size in sink.writes) < 200_000
-
-
-def test_export_from_the_database_streams_in_constant_memory(tmp_store: Store) -> None:
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_from_the_database_streams_in_constant_memory(tmp_store: Store, fmt: Format) -> None:
     body = "Ա" * 2000  # 4 KB of UTF-8 per letter: 6000 letters are 24 MB of bodies
     with tmp_store.transaction() as repo:
         supporter = add_supporter(repo, 1, name=ARMENIAN)
         for n in range(6000):
             add_letter(repo, supporter, "mayor", ["alpha"], at(6, 1 + n % 28), body=body)
-    sink = RecordingFile([0])
+    sink = RecordingFile()
     tracemalloc.start()
     try:
-        rows = export(tmp_store, sink, campaign_id=CAMPAIGN, what="letters", include_personal=True)
+        rows = export(
+            tmp_store, sink, campaign_id=CAMPAIGN, what="letters", fmt=fmt, include_personal=True
+        )
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert rows == 6000
-    assert sum(size for _, size in sink.writes) > 24_000_000
-    assert len(sink.writes) >= 6000 / BATCH
+    assert sum(sink.writes) > 24_000_000
+    assert len(sink.writes) >= 6000 / PERSONAL_BATCH  # each batch written as it is read
     assert peak < 24_000_000 / 3  # a batch at a time, never the whole export
 
 

@@ -2,8 +2,8 @@
 
 A letter keeps only `target_id`: a campaign office's id ("president"), or for a supporter's own
 member of Congress their bioguide id in lower case ("c000127"). Reports show names, so the stats
-(bot/stats.py) and the exports (bot/export.py) both name recipients here, from the campaign file
-and the `legislator` table, read in the report's own transaction with one query for all members.
+and the exports both name recipients here, from the campaign file and the `legislator` table,
+read in the report's own transaction with one query for all members.
 
 Campaign offices keep their campaign labels, even one that is a member of Congress. A member is
 named as the bot's buttons name them ("Sen. Maria Cantwell (D, WA)", bot/officials/members.py);
@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from bot.campaign import Campaign, Target
-from bot.officials.members import Member
-from bot.store import Repo, reports
+from bot.officials.members import is_senator, label, title
+from bot.store import Repo
+from bot.store.export_queries import Batch, RowStream
+from bot.store.models import Legislator
+from bot.store.reports import legislators
 
 OFFICE = "office"
 """A campaign office (or an id no longer in the campaign file)."""
@@ -43,7 +46,6 @@ LETTER_COLUMNS = ("recipient", "recipient_office", "recipient_state")
 SUMMARY_COLUMNS = LETTER_COLUMNS[:2]
 
 _BIOGUIDE = re.compile(r"[a-z][0-9]{6}")
-_MEMBER_FIELDS = tuple(f.name for f in fields(Member))
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,9 @@ def office_recipient(target: Target) -> Recipient:
     return Recipient(target.id, target.label, target.office, None, OFFICE)
 
 
-def member_recipient(member: Member) -> Recipient:
-    kind = SENATE if member.is_senator else HOUSE
-    return Recipient(member.bioguide_id.lower(), member.label, member.title, member.state, kind)
+def member_recipient(member: Legislator) -> Recipient:
+    kind = SENATE if is_senator(member) else HOUSE
+    return Recipient(member.bioguide_id.lower(), label(member), title(member), member.state, kind)
 
 
 def unknown_recipient(key: str) -> Recipient:
@@ -94,9 +96,9 @@ def unknown_recipient(key: str) -> Recipient:
 def named(
     repo: Repo,
     campaign: Campaign | None,
-    stream: reports.RowStream,
+    stream: RowStream,
     columns: tuple[str, ...] = LETTER_COLUMNS,
-) -> reports.RowStream:
+) -> RowStream:
     """`stream` with `columns` (LETTER_COLUMNS or SUMMARY_COLUMNS) after its `target` column.
 
     Every loaded member is read now, in one query; without `campaign` its offices keep ids.
@@ -106,7 +108,7 @@ def named(
         known += [office_recipient(target) for target in campaign.targets]  # offices win
     cells = _Cells(known, len(columns))
     at = stream.columns.index("target") + 1
-    return reports.RowStream(
+    return RowStream(
         stream.columns[:at] + columns + stream.columns[at:], _insert(stream.batches, at, cells)
     )
 
@@ -129,18 +131,13 @@ def _cells(recipient: Recipient) -> tuple[Any, ...]:
 
 
 def _insert(
-    batches: Iterable[list[tuple[Any, ...]]], at: int, cells: Mapping[str, tuple[Any, ...]]
-) -> Iterator[list[tuple[Any, ...]]]:
+    batches: Iterable[Batch], at: int, cells: Mapping[str, tuple[Any, ...]]
+) -> Iterator[Batch]:
     """The rows with the cells of the id just before `at` inserted at `at`."""
     for batch in batches:
         yield [row[:at] + cells[row[at - 1]] + row[at:] for row in batch]
 
 
-def _members(repo: Repo, bioguide_ids: list[str] | None) -> dict[str, Member]:
+def _members(repo: Repo, bioguide_ids: list[str] | None) -> dict[str, Legislator]:
     """Members by upper-case bioguide id, in one query; all of them for None."""
-    rows = reports.legislator_rows(repo, bioguide_ids)
-    return {row["bioguide_id"]: _member(row) for row in rows}
-
-
-def _member(row: Mapping[Any, Any]) -> Member:
-    return Member(**{name: row[name] for name in _MEMBER_FIELDS})
+    return {member.bioguide_id: member for member in legislators(repo, bioguide_ids)}

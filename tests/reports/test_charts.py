@@ -12,10 +12,10 @@ from pathlib import Path
 
 import matplotlib.image
 
-from bot.charts import daily_letters_png
+from bot.reports.charts import daily_letters_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _days(values: list[tuple[int, int]]) -> list[tuple[date, int, int]]:
@@ -62,7 +62,7 @@ def test_charts_never_import_pyplot() -> None:
     code = (
         "import sys\n"
         "from datetime import date\n"
-        "from bot.charts import daily_letters_png\n"
+        "from bot.reports.charts import daily_letters_png\n"
         "assert daily_letters_png([(date(2026, 1, 1), 3, 1)], 't').startswith(b'\\x89PNG')\n"
         "print('matplotlib.pyplot' in sys.modules)\n"
     )

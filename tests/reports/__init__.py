@@ -1,0 +1,1 @@
+"""Tests of bot/reports: stats, exports, recipients and the chart."""
