@@ -50,15 +50,15 @@ from sqlalchemy import insert
 from telegram.ext import Application
 
 from bench import pg, procs
-from bot import broadcasts
-from bot.broadcasts import Progress
+from bot import broadcast_lifecycle
 from bot.campaign import find_campaign, load_campaign
 from bot.config import Settings
-from bot.store import Store, Supporter
+from bot.store import Store, Supporter, broadcast_queries
+from bot.store.broadcast_queries import Progress
 from bot.store.models import new_public_id, utcnow
 from bot.telegram import ratelimit
 from bot.telegram.app import JOIN_BROADCASTS_EVERY, build_application
-from bot.telegram.broadcast import start_broadcast
+from bot.telegram.broadcast_tasks import start_broadcast
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -251,7 +251,7 @@ async def run_one(recipients: int, chatters: int, workdir: Path) -> Result:
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         await app.start()
         try:
-            preview = await store.run(broadcasts.create, "bench", TEXT, ORGANIZER)
+            preview = await store.run(broadcast_lifecycle.create, "bench", TEXT, ORGANIZER)
             on_progress = await _progress_reporter(app)
             started = time.perf_counter()
             task = start_broadcast(
@@ -278,9 +278,11 @@ async def run_two(recipients: int, chatters: int, url: str, processes: bool = Tr
         store = Store.from_url(url)  # migrates the new database
         try:
             seed(store, fake, recipients)
-            preview = await store.run(broadcasts.create, "bench", TEXT, ORGANIZER)
+            preview = await store.run(broadcast_lifecycle.create, "bench", TEXT, ORGANIZER)
             broadcast_id = preview.broadcast_id
-            await store.run(broadcasts.start, broadcast_id)  # sending: any instance may join
+            await store.run(
+                broadcast_lifecycle.start, broadcast_id
+            )  # sending: any instance may join
         finally:
             store.close()
         talkers = [fake.make_user(FIRST_CHATTER + i, f"C{i}") for i in range(chatters)]
@@ -298,7 +300,7 @@ async def run_two(recipients: int, chatters: int, url: str, processes: bool = Tr
             tally.problems.extend(outcome.problems)
         store = Store.from_url(url)
         try:
-            report = await store.run(broadcasts.progress, broadcast_id)
+            report = await store.run(broadcast_queries.progress, broadcast_id)
         finally:
             store.close()
         wall = max(o.ended for o in outcomes) - started

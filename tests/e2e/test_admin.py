@@ -196,10 +196,10 @@ async def test_bot_start_resumes_an_interrupted_broadcast_and_reports(
 ) -> None:
     """A restart in the middle of a broadcast: the new process finishes it from post_init and
     edits the organizer's report message; nobody gets it twice."""
-    from bot import broadcasts
-    from bot.store import Store
+    from bot import broadcast_lifecycle as broadcasts
+    from bot.store import Store, broadcast_queries, delivery_claims
     from bot.store import Supporter as SupporterRow
-    from bot.telegram.broadcast import LOCAL_HOLDER
+    from bot.telegram.broadcast_sender import LOCAL_HOLDER
 
     store = Store.from_url(database_url)
     with store.transaction() as repo:
@@ -209,11 +209,11 @@ async def test_bot_start_resumes_an_interrupted_broadcast_and_reports(
         fake.make_user(telegram_id, f"S{telegram_id}", started=True)
     fake.make_user(ORGANIZER, "Org", started=True)
     preview = store.call(broadcasts.create, "lachin-2023", "Rally on Sunday", ORGANIZER)
-    assert store.call(broadcasts.launch, preview.broadcast_id)
+    assert store.call(broadcast_queries.start_sending, preview.broadcast_id)
     # The previous process had reached two people, then died with one more in flight.
-    claimed = store.call(broadcasts.claim, preview.broadcast_id, 3, LOCAL_HOLDER)
+    claimed = store.call(delivery_claims.claim, preview.broadcast_id, 3, LOCAL_HOLDER)
     for recipient in claimed:
-        assert store.call(broadcasts.attempt, recipient.delivery_id, LOCAL_HOLDER)
+        assert store.call(delivery_claims.attempt, recipient.delivery_id, LOCAL_HOLDER)
     first, second, _in_flight = claimed
     store.call(
         broadcasts.settle, preview.broadcast_id, [(first, "delivered"), (second, "delivered")]
@@ -221,7 +221,7 @@ async def test_bot_start_resumes_an_interrupted_broadcast_and_reports(
     store.close()
     report = await _organizer_report_message(fake)
     other = Store.from_url(database_url)
-    other.call(broadcasts.set_report_message, preview.broadcast_id, ORGANIZER, report)
+    other.call(broadcast_queries.set_report_message, preview.broadcast_id, ORGANIZER, report)
     other.close()
 
     bot = await start_bot(

@@ -13,17 +13,19 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from sqlmodel import col, select
 
-from bot import broadcasts
-from bot.broadcasts import Progress
+from bot import broadcast_lifecycle as broadcasts
 from bot.campaign import Campaign, find_campaign, load_campaign
 from bot.config import Settings
-from bot.store import Store
+from bot.store import Store, broadcast_queries, delivery_claims
 from bot.store import Supporter as SupporterRow
-from bot.store import broadcasts as q
+from bot.store.broadcast_queries import Progress
 from bot.telegram.app import build_application
-from bot.telegram.broadcast import LOCAL_HOLDER, resume_unfinished, start_broadcast
+from bot.telegram.broadcast_command import MAX_TEXT
+from bot.telegram.broadcast_sender import LOCAL_HOLDER
+from bot.telegram.broadcast_tasks import resume_unfinished, start_broadcast
 from tests.e2e.conftest import TEST_TOKEN, RunningBot, Supporter, start_bot, stop_bot
 from tests.fakes.telegram_api import FakeTelegram
+from tests.test_broadcast_lifecycle import statuses as delivery_statuses
 
 ORGANIZER = 42
 # Markup characters on purpose: the text is plain and must arrive exactly as typed (the fake's
@@ -134,14 +136,14 @@ async def test_a_restart_mid_broadcast_resumes_without_sending_twice(
     try:
 
         async def finished() -> bool:
-            return not await second.store.run(broadcasts.unfinished)
+            return not await second.store.run(broadcast_queries.unfinished)
 
         for _ in range(300):
             if await finished():
                 break
             await asyncio.sleep(0.1)
-        report = await second.store.run(broadcasts.progress, preview.broadcast_id)
-        statuses = await second.store.run(q.delivery_statuses, preview.broadcast_id)
+        report = await second.store.run(broadcast_queries.progress, preview.broadcast_id)
+        statuses = await asyncio.to_thread(delivery_statuses, second.store, preview.broadcast_id)
     finally:
         await stop_bot(second)
 
@@ -171,9 +173,9 @@ async def test_resume_from_post_init_waits_for_the_application_to_run(
         add_supporters(store, fake, people)
         preview = store.call(broadcasts.create, "lachin-2023", TEXT, ORGANIZER)
         store.call(broadcasts.start, preview.broadcast_id)
-        claimed = store.call(broadcasts.claim, preview.broadcast_id, 2, LOCAL_HOLDER)
+        claimed = store.call(delivery_claims.claim, preview.broadcast_id, 2, LOCAL_HOLDER)
         for recipient in claimed:  # a crash mid-send
-            assert store.call(broadcasts.attempt, recipient.delivery_id, LOCAL_HOLDER)
+            assert store.call(delivery_claims.attempt, recipient.delivery_id, LOCAL_HOLDER)
     finally:
         store.close()
 
@@ -234,7 +236,7 @@ async def test_a_text_too_long_for_its_preview_is_refused_in_the_organizers_word
     assert "Cut at least 254 characters" in refused.content
     assert refused.buttons == []
 
-    longest = "y" * (broadcasts.MAX_TEXT - 6) + " & <b>"
+    longest = "y" * (MAX_TEXT - 6) + " & <b>"
     preview = await organizer.say("/broadcast " + longest)
     assert "Broadcast preview" in preview.content and longest in preview.content
     query = fake.tap_button(organizer.user, preview, "Send to 1")

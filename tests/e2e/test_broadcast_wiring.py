@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import broadcasts
+from bot import broadcast_lifecycle
 from bot.campaign import find_campaign, load_campaign
 from bot.config import Settings
 from bot.store import Store
@@ -70,7 +70,7 @@ async def test_an_unexpected_error_tells_the_organizer_not_the_supporters_messag
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(broadcasts, "create", broken)
+    monkeypatch.setattr(broadcast_lifecycle, "create", broken)
     organizer = Supporter(fake, fake.make_user(ORGANIZER, "Org"))
     reply = await organizer.say("/broadcast Vote on Thursday!")
     assert "Nothing was sent: try /broadcast again" in reply.content

@@ -23,9 +23,8 @@ from typing import Any
 
 import pytest
 
-from bot import broadcasts
-from bot.store import Store
-from bot.telegram.broadcast import message_html
+from bot.store import Store, broadcast_queries
+from bot.telegram.broadcast_delivery import message_html
 from tests.databases import TEST_DATABASE_URL
 from tests.e2e.conftest import Supporter
 from tests.e2e.helpers import drive_to_letters
@@ -198,7 +197,7 @@ async def test_two_instances_share_conversations_and_a_broadcast_through_a_crash
         await drive_to_letters(late, place="98101", zip=None, letters=2)
 
         def finished() -> bool:
-            broadcast_ids = store.call(broadcasts.unfinished)
+            broadcast_ids = store.call(broadcast_queries.unfinished)
             return not broadcast_ids
 
         await fake.wait_for(lambda _: finished(), timeout=90, what="the broadcast to finish")

@@ -17,20 +17,24 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import broadcasts
-from bot.broadcasts import Progress
-from bot.store import Store
-from bot.store import broadcasts as q
-from bot.telegram.broadcast import (
+from bot import broadcast_lifecycle as broadcasts
+from bot.store import Store, delivery_claims
+from bot.store.broadcast_queries import Progress
+from bot.telegram.broadcast_delivery import message_html
+from bot.telegram.broadcast_sender import (
     CONCURRENCY,
     LOCAL_HOLDER,
     PAID_CONCURRENCY,
-    message_html,
-    resume_unfinished,
     run_broadcast,
 )
-from bot.telegram.render import fits_message, render, visible_length
-from tests.test_broadcasts import add_people, check_counters, new_broadcast
+from bot.telegram.broadcast_tasks import resume_unfinished
+from tests.test_broadcast_lifecycle import (
+    add_people,
+    check_counters,
+    new_broadcast,
+    reachable_now,
+    statuses,
+)
 
 
 class StubBot:
@@ -101,7 +105,7 @@ async def test_sends_once_to_everyone_and_reports(tmp_store: Store) -> None:
     assert stub.parse_modes == {"HTML"}
     assert stub.paid_flags == {None}  # free broadcasts never ask to pay
     check_counters(tmp_store, broadcast_id)
-    assert tmp_store.call(broadcasts.recipient_count) == 44  # the blocked one is flagged
+    assert reachable_now(tmp_store) == 44  # the blocked one is flagged
 
 
 async def test_a_flood_wait_is_waited_out_and_the_recipient_retried(tmp_store: Store) -> None:
@@ -162,10 +166,10 @@ async def test_cancellation_leaves_no_claim_behind_and_never_resends(tmp_store: 
     with pytest.raises(asyncio.CancelledError):
         await task
 
-    statuses = tmp_store.call(q.delivery_statuses, broadcast_id)
-    assert "sending" not in statuses.values()
-    assert {chat for chat, s in statuses.items() if s == "unknown"} == stub.held
-    assert {chat for chat, s in statuses.items() if s == "delivered"} == set(stub.sent)
+    after = statuses(tmp_store, broadcast_id)
+    assert not {"claimed", "attempted"} & set(after.values())
+    assert {chat for chat, s in after.items() if s == "unknown"} == stub.held
+    assert {chat for chat, s in after.items() if s == "delivered"} == set(stub.sent)
     check_counters(tmp_store, broadcast_id)
 
     stub.hold = lambda chat_id: False
@@ -232,9 +236,9 @@ async def test_a_failing_progress_callback_does_not_stop_sending(tmp_store: Stor
 async def test_resume_settles_crashed_claims_and_sends_the_rest(tmp_store: Store) -> None:
     broadcast_id = started(tmp_store, 10)
     tmp_store.call(broadcasts.start, broadcast_id)
-    crashed = tmp_store.call(broadcasts.claim, broadcast_id, 3, LOCAL_HOLDER)
+    crashed = tmp_store.call(delivery_claims.claim, broadcast_id, 3, LOCAL_HOLDER)
     for recipient in crashed:  # attempted, then the crash
-        assert tmp_store.call(broadcasts.attempt, recipient.delivery_id, LOCAL_HOLDER)
+        assert tmp_store.call(delivery_claims.attempt, recipient.delivery_id, LOCAL_HOLDER)
     stub = StubBot()
     finished: list[Progress] = []
 
@@ -286,31 +290,3 @@ async def test_resumed_broadcasts_keep_the_paid_setting(tmp_store: Store) -> Non
     tasks = await resume_unfinished(stub.bot, tmp_store, paid=True)
     assert [r.delivered for r in await asyncio.gather(*tasks)] == [5]
     assert stub.paid_flags == {True}
-
-
-# The organizer's preview
-
-
-@pytest.mark.parametrize("recipients", [0, 1, 12_345, 9_999_999_999])
-@pytest.mark.parametrize("paid", [False, True])
-def test_the_longest_broadcast_still_fits_its_preview(recipients: int, paid: bool) -> None:
-    """The text limit leaves room for the preview's header, whatever it says."""
-    text = "x" * (broadcasts.MAX_TEXT - 1) + "&"  # escaped in HTML, one character on screen
-    preview = broadcasts.Preview(1, broadcasts.clean_text(text), recipients, paid)
-    html = render("broadcast_preview", preview=preview)
-    assert fits_message(html)
-    assert visible_length(html) - broadcasts.MAX_TEXT <= broadcasts.PREVIEW_ROOM
-    assert visible_length(message_html(text)) == broadcasts.MAX_TEXT  # what supporters get
-
-
-def test_a_paid_preview_tells_the_most_it_can_cost() -> None:
-    paid = render("broadcast_preview", preview=broadcasts.Preview(1, "Hi", 12_345, paid=True))
-    assert "It will go to 12,345 supporters" in paid
-    assert (
-        "Paid broadcasts are on: sending faster than 30 a second costs up to 1,234.5 Stars "
-        "(0.1 Stars per message) from the bot's balance." in paid
-    )
-    free = render("broadcast_preview", preview=broadcasts.Preview(1, "Hi", 12_345))
-    assert "Stars" not in free and "It will go to 12,345 supporters" in free
-    nobody = render("broadcast_preview", preview=broadcasts.Preview(1, "Hi", 0, paid=True))
-    assert "Stars" not in nobody and "Nobody would get it yet" in nobody

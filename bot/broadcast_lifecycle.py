@@ -1,0 +1,129 @@
+"""A broadcast to supporters who asked for updates: its rules and its life cycle, with no
+Telegram in sight. Each step is one transaction through `Store.run`/`Store.call`.
+
+1. `create` a draft (the organizer sees `Preview.recipients` and confirms);
+2. `start` it: the recipient list is fixed as one pending delivery each (idempotent;
+   `bot.store.broadcast_queries.start_sending` says which caller won);
+3. senders (on any instance) repeatedly `claim` a batch under a lease, mark each recipient
+   `attempt`ed just before its send (so a crash can never cause a second send), then `settle`
+   the outcomes, which updates the counters (bot/store/delivery_claims.py);
+4. `finish` marks it done once nobody is pending or in flight.
+
+After a crash, `recover` (once, at start-up, before claiming) gives the restarted instance's own
+untried claims back and turns its attempts into "unknown" (counted as failed); another
+instance's claims are taken over when their lease expires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import ClassVar
+
+from bot.flow.text import clean_block
+from bot.store import broadcast_queries, delivery_claims
+from bot.store.broadcast_queries import DeliveryStatus, Progress
+from bot.store.delivery_claims import Recipient
+from bot.store.repo import Repo
+
+# Telegram's fee in Stars for each message of a paid broadcast sent beyond the free rate
+# (`allow_paid_broadcast`, Bot API: "a fee of 0.1 Telegram Stars per message").
+PAID_FEE_PER_MESSAGE = Fraction(1, 10)
+
+
+class BroadcastTextError(ValueError):
+    """The organizer's text cannot be sent: empty (`length` 0), or `length` characters where
+    `limit` is the most allowed. The adapter tells the organizer in its own words."""
+
+    def __init__(self, length: int, limit: int | None = None) -> None:
+        super().__init__(f"broadcast text of {length} characters (limit {limit})")
+        self.length = length
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the organizer confirms: the text as it will be sent, how many will get it, and
+    whether it is a paid broadcast."""
+
+    broadcast_id: int
+    text: str
+    recipients: int
+    paid: bool = False
+    fee_per_message: ClassVar[float] = float(PAID_FEE_PER_MESSAGE)
+
+    @property
+    def max_fee(self) -> int | float:
+        """The most a paid broadcast costs, in Stars (Telegram bills only the messages sent
+        beyond the free rate): 1,234.5 for 12,345 recipients, a whole number when it is one."""
+        fee = self.recipients * PAID_FEE_PER_MESSAGE
+        return int(fee) if fee.denominator == 1 else float(fee)
+
+
+def clean_text(text: str, max_length: int | None = None) -> str:
+    """The text to send: control characters out (PostgreSQL text cannot even hold NUL),
+    non-empty, and at most `max_length` characters counted in UTF-16 code units, as chat apps
+    count them (an emoji outside the BMP is two); else BroadcastTextError."""
+    cleaned = clean_block(text, keep_tabs=True)
+    if not cleaned:
+        raise BroadcastTextError(0, max_length)
+    length = len(cleaned.encode("utf-16-le", "surrogatepass")) // 2
+    if max_length is not None and length > max_length:
+        raise BroadcastTextError(length, max_length)
+    return cleaned
+
+
+def create(
+    repo: Repo,
+    campaign_id: str,
+    text: str,
+    created_by: int,
+    *,
+    max_length: int | None = None,
+    paid: bool = False,
+) -> Preview:
+    """Record a draft broadcast (nothing is sent); raises BroadcastTextError for unusable text
+    (see `clean_text`). `paid`: the bot sends paid broadcasts, so the preview tells what it may
+    cost."""
+    cleaned = clean_text(text, max_length)
+    row = broadcast_queries.add_broadcast(repo, campaign_id, cleaned, created_by)
+    return Preview(broadcast_queries.row_id(row), row.text, row.recipients, paid)
+
+
+def start(repo: Repo, broadcast_id: int) -> Progress:
+    """Fix the recipient list and mark the broadcast sending. Starting twice changes nothing."""
+    broadcast_queries.start_sending(repo, broadcast_id)
+    return broadcast_queries.progress(repo, broadcast_id)  # LookupError for an unknown id
+
+
+def settle(
+    repo: Repo,
+    broadcast_id: int,
+    outcomes: Iterable[tuple[Recipient, DeliveryStatus]],
+    not_sent: Sequence[int] = (),
+    holder: str = "",
+) -> None:
+    """Record outcomes (delivered/blocked/failed/unknown) and hand back claims never sent.
+
+    One transaction, so a sender that stops (shutdown, cancellation) leaves no claim behind
+    except for sends whose fate it truly does not know, which it records as "unknown".
+    """
+    delivery_claims.record(repo, broadcast_id, outcomes)
+    delivery_claims.release(repo, broadcast_id, not_sent, holder)
+
+
+def finish(repo: Repo, broadcast_id: int) -> Progress:
+    """Mark the broadcast done if nobody is left; return the report either way."""
+    broadcast_queries.finish_if_complete(repo, broadcast_id)
+    return broadcast_queries.progress(repo, broadcast_id)
+
+
+def recover(repo: Repo, holder: str) -> list[int]:
+    """At `holder`'s start-up: its untried claims go back to pending, its attempts become
+    "unknown" (never re-sent), and the unfinished broadcasts are returned for resuming. Other
+    instances' claims stay theirs until their lease expires."""
+    ids = broadcast_queries.unfinished(repo)
+    for broadcast_id in ids:
+        delivery_claims.settle_interrupted(repo, broadcast_id, holder)
+    return ids

@@ -1,0 +1,218 @@
+"""/broadcast for organizers: the preview, the confirming tap, and the organizer's progress
+message, edited while the broadcast runs here or resumes after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import Application
+
+from bot import broadcast_lifecycle
+from bot.store import Store, broadcast_queries
+from bot.store.broadcast_queries import Progress
+from bot.telegram.admin_access import (
+    AdminCommand,
+    Context,
+    admin_button,
+    admin_only,
+    button_label,
+    buttons,
+    chat_of,
+    edit_in_place,
+    tell,
+    toast,
+)
+from bot.telegram.broadcast_sender import LOCAL_HOLDER, ProgressCallback
+from bot.telegram.broadcast_tasks import resume_unfinished, start_broadcast
+from bot.telegram.render import MAX_MESSAGE, render
+from bot.telegram.sending import chat_id_of, is_not_modified
+
+log = logging.getLogger(__name__)
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+# The organizer's preview shows the text under a header (recipients, the fee of a paid
+# broadcast); tests/telegram/test_broadcast_command.py checks the header never needs more.
+PREVIEW_ROOM = 296
+# The longest broadcast: its preview still fits one message. Supporters get the text alone, as
+# plain text (escaped), so its visible length is its own length.
+MAX_TEXT = MAX_MESSAGE - PREVIEW_ROOM
+BUTTONS = "bc"  # callback data of this command's buttons: "a|bc|<broadcast id>|go" or "|no"
+
+
+@dataclass
+class BroadcastCommand(AdminCommand):
+    """/broadcast <text>, its Send and Cancel buttons, and the broadcasts this process sends."""
+
+    paid: bool = False  # the PAID_BROADCASTS setting
+    holder: str = LOCAL_HOLDER  # this instance, as it claims broadcast recipients
+    _sending: set[int] = field(default_factory=set, init=False)  # this process sends them now
+
+    @admin_only
+    async def broadcast(self, update: Update, context: Context) -> None:
+        chat_id = chat_of(update)
+        try:
+            await self._preview(update, context, chat_id)
+        except Exception:
+            # An organizer never gets the supporters' "something went wrong": theirs says
+            # that nothing was sent.
+            log.exception("could not preview a broadcast")
+            await tell(context, chat_id, render("broadcast_error", started=False))
+
+    async def _preview(self, update: Update, context: Context, chat_id: int) -> None:
+        message = update.effective_message
+        text = _after_command(message.text if message and message.text else "")
+        user = update.effective_user
+        try:
+            preview = await self.store.run(
+                broadcast_lifecycle.create,
+                self.campaign.id,
+                text,
+                user.id if user else 0,
+                max_length=MAX_TEXT,
+                paid=self.paid,
+            )
+        except broadcast_lifecycle.BroadcastTextError as error:
+            await context.bot.send_message(chat_id, refusal(error))
+            return
+        markup = None
+        if preview.recipients:
+            data = f"{BUTTONS}|{preview.broadcast_id}"
+            confirm = [
+                (button_label("send", recipients=preview.recipients), f"{data}|go"),
+                (button_label("cancel"), f"{data}|no"),
+            ]
+            markup = buttons(confirm)
+        await context.bot.send_message(
+            chat_id, render("broadcast_preview", preview=preview), reply_markup=markup
+        )
+
+    @admin_button
+    async def on_button(
+        self, context: Context, query: CallbackQuery, parts: list[str]
+    ) -> str | None:
+        if len(parts) != 3 or parts[0] != BUTTONS or not parts[1].isdecimal():
+            return toast("out_of_date")
+        try:
+            return await self._tapped(context, query, int(parts[1]), parts[2])
+        except Exception:
+            log.exception("a broadcast button failed")
+            await tell(context, chat_id_of(query), render("broadcast_error", started=True))
+            return toast("failed")
+
+    async def _tapped(
+        self, context: Context, query: CallbackQuery, broadcast_id: int, action: str
+    ) -> str | None:
+        if action == "no":
+            cancelled = await self.store.run(broadcast_queries.cancel, broadcast_id)
+            if cancelled:
+                await edit_in_place(query, render("broadcast_cancelled"))
+            return None if cancelled else toast("already_ended")
+        if action != "go":
+            return toast("out_of_date")
+        if not await self.store.run(broadcast_queries.start_sending, broadcast_id):
+            return toast("already_started")
+        try:
+            message = query.message
+            if isinstance(message, Message):
+                await self.store.run(
+                    broadcast_queries.set_report_message,
+                    broadcast_id,
+                    message.chat.id,
+                    message.message_id,
+                )
+            progress = await self.store.run(broadcast_queries.progress, broadcast_id)
+            await edit_in_place(query, render("broadcast_progress", progress=progress))
+        finally:
+            self.launch(context.application, broadcast_id)  # started: it must be sent
+        return toast("sending")
+
+    def launch(self, app: AnyApplication, broadcast_id: int) -> None:
+        """Run a broadcast in the background; its progress edits the organizer's message."""
+        report = ProgressReport(app.bot, self.store, broadcast_id)
+        task = start_broadcast(
+            app,
+            self.store,
+            broadcast_id,
+            on_progress=report.show,
+            paid=self.paid,
+            holder=self.holder,
+        )
+        self._track(broadcast_id, task)
+        app.create_task(report.final(task), name=f"broadcast-report-{broadcast_id}")
+
+    async def resume(self, app: AnyApplication, *, at_start: bool = True) -> None:
+        """At start-up (`at_start`): finish broadcasts a restart interrupted, reporting where
+        they began. Every few seconds after (not `at_start`): help send broadcasts other
+        instances started, and take over the recipients of an instance that died (once their
+        claims' lease expires)."""
+
+        def progress_for(broadcast_id: int) -> ProgressCallback:
+            return ProgressReport(app.bot, self.store, broadcast_id).show
+
+        async def finished(progress: Progress) -> None:
+            await ProgressReport(app.bot, self.store, progress.broadcast_id).show(progress)
+
+        tasks = await resume_unfinished(
+            app,
+            self.store,
+            progress_for=progress_for,
+            on_finished=finished,
+            paid=self.paid,
+            holder=self.holder,
+            skip=frozenset(self._sending),
+            at_start=at_start,
+        )
+        for task in tasks:
+            self._track(int(task.get_name().rsplit("-", 1)[1]), task)
+
+    def _track(self, broadcast_id: int, task: asyncio.Task[Progress]) -> None:
+        self._sending.add(broadcast_id)
+        task.add_done_callback(lambda _: self._sending.discard(broadcast_id))
+
+
+class ProgressReport:
+    """Edits the organizer's broadcast message with progress, then the final report."""
+
+    def __init__(self, bot: Any, store: Store, broadcast_id: int) -> None:
+        self.bot = bot
+        self.store = store
+        self.broadcast_id = broadcast_id
+
+    async def show(self, progress: Progress) -> None:
+        target = await self.store.run(broadcast_queries.report_message, self.broadcast_id)
+        if target is None:
+            return
+        chat_id, message_id = target
+        try:
+            await self.bot.edit_message_text(
+                render("broadcast_progress", progress=progress),
+                chat_id=chat_id,
+                message_id=message_id,
+            )
+        except BadRequest as error:
+            if not is_not_modified(error):
+                log.info("could not update the broadcast report: %s", error.message)
+
+    async def final(self, task: asyncio.Task[Progress]) -> None:
+        try:
+            progress = await task
+        except asyncio.CancelledError:
+            return
+        await self.show(progress)
+
+
+def refusal(error: broadcast_lifecycle.BroadcastTextError) -> str:
+    """Why the organizer's text cannot go out, and how to write one that can."""
+    return render("broadcast_usage", error=error, telegram_max=MAX_MESSAGE)
+
+
+def _after_command(text: str) -> str:
+    """The text after "/broadcast", with its line breaks kept."""
+    parts = text.split(maxsplit=1)
+    if not parts:
+        return ""
+    return text[text.index(parts[0]) + len(parts[0]) :].strip()
