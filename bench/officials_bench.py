@@ -25,7 +25,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.flow_bench import run_flow
-from bot.officials import import_files, representative, resolve_zip, senators
+from bot.officials.datasets import import_files
+from bot.officials.lookup import representative, resolve_zip, senators
+from bot.places import read_place
 from bot.store import Repo, Store
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
@@ -61,13 +63,22 @@ def _zips(data: Path, count: int) -> list[str]:
     return sample
 
 
+def _zip_of(text: str) -> str | None:
+    """The ZIP the place step reads from an answer, once (bot.places), as the flow hands it on."""
+    reading = read_place(text)
+    return reading.place.zip if reading else None
+
+
 def _one_lookup(repo: Repo, text: str) -> int:
-    resolution = resolve_zip(repo, text)
+    zip5 = _zip_of(text)
+    if zip5 is None:
+        return 0
+    resolution = resolve_zip(repo, zip5)
     found = 0
-    if resolution.candidates:
-        first = resolution.candidates[0]
+    if resolution.districts:
+        first = resolution.districts[0]
         found += len(senators(repo, first.state))
-        found += representative(repo, first.state, first.district) is not None
+        found += representative(repo, first.state, first.number) is not None
     elif resolution.state:
         found += len(senators(repo, resolution.state))
     return found
@@ -83,11 +94,13 @@ async def time_lookups(store: Store, zips: Sequence[str]) -> tuple[float, float,
 
     started = time.perf_counter()
     for text in zips:
-        resolution = await store.run(resolve_zip, text)
-        if resolution.candidates:
-            first = resolution.candidates[0]
+        if (zip5 := _zip_of(text)) is None:
+            continue
+        resolution = await store.run(resolve_zip, zip5)
+        if resolution.districts:
+            first = resolution.districts[0]
             await store.run(senators, first.state)
-            await store.run(representative, first.state, first.district)
+            await store.run(representative, first.state, first.number)
     three_runs = time.perf_counter() - started
 
     def all_in_one(repo: Repo) -> int:

@@ -163,18 +163,6 @@ def read_place(text: str) -> PlaceReading | None:
     return _read_without_zip(body) if hit is None else _read_with_zip(hit)
 
 
-def parse_place(text: str) -> Place | None:
-    """The place of `read_place`, for callers that do not tell the supporter about their ZIP."""
-    reading = read_place(text)
-    return reading.place if reading else None
-
-
-def find_zip(text: str) -> str | None:
-    """The 5-digit US ZIP `read_place` would use for this text (known to the data or not)."""
-    located = _locate_zip(text)
-    return located[1].zip5 if located and located[1] else None
-
-
 def _locate_zip(text: str) -> tuple[str, _ZipHit | None] | None:
     """The text without a trailing "USA", and the US ZIP in it; None for nothing or too long."""
     cleaned = " ".join(text.split())

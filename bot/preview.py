@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from bot.campaign import Campaign, Demand, LookupTarget, Target
 from bot.letters import LetterRenderer, LetterRequest, RenderedLetter, Signer, letter_seed
 from bot.letters.score import MEANING
-from bot.officials.lookup import resolve_zip, senators
-from bot.officials.members import Member
+from bot.officials.lookup import representative, resolve_zip, senators
 from bot.officials.targets import directory_date, member_target
 from bot.places import Place
 from bot.store import Repo
+from bot.store.models import Legislator
 
 SCORE_MEANING = MEANING
 
@@ -130,17 +130,18 @@ def _members(
 
 def _representative(
     repo: Repo, place: Place, district: str | None, notes: list[str], label: str
-) -> list[Member]:
+) -> list[Legislator]:
     if not place.zip:
         notes.append(f"{label}: a ZIP code is needed to find the district (--place)")
         return []
-    candidates = resolve_zip(repo, place.zip).candidates
-    if not candidates:
+    districts = resolve_zip(repo, place.zip).districts
+    if not districts:
         return []
-    ids = [f"{c.state}-{c.district}" for c in candidates]
+    ids = [d.id for d in districts]
     if district is not None and district.upper() not in ids:
         raise PreviewError(f"--district {district} is not one of ZIP {place.zip}'s: {ids}")
-    chosen = candidates[ids.index(district.upper())] if district else candidates[0]
-    if len(candidates) > 1 and district is None:
+    chosen = districts[ids.index(district.upper())] if district else districts[0]
+    if len(districts) > 1 and district is None:
         notes.append(f"ZIP {place.zip} is split between {', '.join(ids)}; showing {ids[0]}")
-    return [chosen.member] if chosen.member else []
+    member = representative(repo, chosen.state, chosen.number)
+    return [member] if member else []

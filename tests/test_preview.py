@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.letters.score import MEANING
-from bot.officials import import_files
+from bot.officials.datasets import import_files
 from bot.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "officials"

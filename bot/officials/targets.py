@@ -6,53 +6,65 @@ from __future__ import annotations
 from datetime import date
 
 from bot.campaign import CONGRESS, Channel, Target
-from bot.officials.members import NON_STATES, Member
+from bot.officials import members
+from bot.officials.importers import LEGISLATORS
 from bot.places import US_STATES
 from bot.store import Repo
-from bot.store import officials as officials_store
+from bot.store import officials as queries
+from bot.store.models import Legislator
+
+_LINK_LABEL = {"contact form": "Contact form", "website": "Website"}
 
 
-def member_target(member: Member, routing: str, checked: date) -> Target:
+def member_target(member: Legislator, routing: str, checked: date) -> Target:
     """The member as a Target. Its id is their bioguide id in lower case (how letters remember
     them); `routing` is the campaign's lookup target, which says what demands they get."""
-    contact = member.contact
-    channels: list[Channel] = []
-    if contact.link:
-        label = "Contact form" if contact.link_kind == "contact form" else "Website"
-        channels.append(Channel(kind="web", label=label, value=contact.link))
-    if contact.phone:
-        channels.append(Channel(kind="phone", label="Washington office", value=contact.phone))
-    channels.append(Channel(kind="post", label="Mail", value=", ".join(member.address_block)))
+    title = members.title(member)
+    address = members.address_block(member)
     return Target(
         id=member.bioguide_id.lower(),
-        label=f"{member.title} {member.formal_name}",
-        office=office_name(member),
-        holder=member.address_block[0],
-        salutation=member.salutation.rstrip(":"),
-        address=list(member.address_block[1:]),
+        label=f"{title} {members.formal_name(member)}",
+        office=_office_name(member),
+        holder=address[0],
+        salutation=members.salutation(member).rstrip(":"),
+        address=list(address[1:]),
         demands=[routing],
-        channels=channels,
+        channels=_channels(member, address),
         checked=checked,
         checked_source="congress-legislators open data, as imported by the organizers",
         kind=CONGRESS,
-        short_name=f"{member.title} {member.surname}",
+        short_name=f"{title} {members.surname(member)}",
         constituent=True,
     )
 
 
-def office_name(member: Member) -> str:
+def _channels(member: Legislator, address: tuple[str, ...]) -> list[Channel]:
+    """Contact form or website, then the DC phone, then the postal address (always)."""
+    channels: list[Channel] = []
+    link = members.contact_link(member)
+    if link is not None:
+        url, kind = link
+        channels.append(Channel(kind="web", label=_LINK_LABEL[kind], value=url))
+    if member.phone:
+        channels.append(Channel(kind="phone", label="Washington office", value=member.phone))
+    channels.append(Channel(kind="post", label="Mail", value=", ".join(address)))
+    return channels
+
+
+def _office_name(member: Legislator) -> str:
     """ "United States Senator for Washington", "Representative for Washington's 9th district"."""
     state = US_STATES.get(member.state, member.state)
-    if member.is_senator:
+    title = members.title(member)
+    if members.is_senator(member):
         return f"United States Senator for {state}"
-    if member.state in NON_STATES:
-        return f"{member.title} for {state}"
+    if member.state in members.NON_STATES:
+        return f"{title} for {state}"
     if not member.district:
-        return f"{member.title} for {state} (at large)"
-    return f"{member.title} for {state}'s {ordinal(member.district)} district"
+        return f"{title} for {state} (at large)"
+    return f"{title} for {state}'s {_ordinal(member.district)} district"
 
 
-def ordinal(number: int) -> str:
+def _ordinal(number: int) -> str:
     if 10 <= number % 100 <= 20:
         return f"{number}th"
     suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
@@ -61,7 +73,7 @@ def ordinal(number: int) -> str:
 
 def directory_date(repo: Repo) -> date | None:
     """When the members' data was imported: the "checked" date shown beside their contacts."""
-    for dataset in officials_store.datasets(repo):
-        if dataset.name == "legislators":
+    for dataset in queries.datasets(repo):
+        if dataset.name == LEGISLATORS:
             return dataset.imported_at.date()
     return None

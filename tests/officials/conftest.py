@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
-from bot.officials import import_files
+from bot.officials.datasets import import_files
+from bot.officials.lookup import ZipOutcome, ZipResolution, representative
 from bot.store import Store
+from bot.store.models import Legislator
 from tests.databases import PostgresDatabases, sqlite_url
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
@@ -30,6 +32,15 @@ def real_file(name: str) -> Path:
     if not path.is_file():
         pytest.skip(f"real data {name} not found in {REAL_DATA} (see ../shared/data/README.md)")
     return path
+
+
+def the_representative(store: Store, resolution: ZipResolution) -> Legislator:
+    """The member of a ZIP that leaves no choice."""
+    assert resolution.outcome is ZipOutcome.SINGLE
+    (district,) = resolution.districts
+    found = store.call(representative, district.state, district.number)
+    assert found is not None
+    return found
 
 
 @pytest.fixture

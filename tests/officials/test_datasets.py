@@ -1,29 +1,19 @@
-"""Imports replace datasets all or nothing; status says what is loaded and how old; update
-downloads from a local HTTP server (127.0.0.1 only)."""
+"""Imports replace datasets all or nothing; update downloads from a local HTTP server
+(127.0.0.1 only)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import socket
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.officials import (
-    OfficialsDataError,
-    ZipOutcome,
-    format_status,
-    import_files,
-    representative,
-    resolve_zip,
-    senators,
-    status,
-    update,
-)
+from bot.officials.datasets import import_files, update
+from bot.officials.importers import OfficialsDataError
+from bot.officials.lookup import ZipOutcome, representative, resolve_zip, senators
+from bot.officials.status import status
 from bot.store import Store
 from bot.store import officials as queries
 from tests.officials.conftest import FIXTURES, JUNE_15
@@ -40,7 +30,7 @@ def _snapshot(store: Store) -> tuple[Any, ...]:
         info.delegates,
         info.zip_rows,
         [m.bioguide_id for m in store.call(senators, "AZ")],
-        store.call(resolve_zip, "85215").candidates,
+        store.call(resolve_zip, "85215").districts,
     )
 
 
@@ -105,53 +95,6 @@ def test_an_empty_file_fails_the_import(loaded_store: Store) -> None:
     with pytest.raises(OfficialsDataError, match=r"empty\.csv is empty"):
         import_files(loaded_store, [FIXTURES / "empty.csv"])
     assert _snapshot(loaded_store) == before
-
-
-# status
-
-
-def test_status_of_an_empty_database_says_what_to_do(tmp_store: Store) -> None:
-    info = tmp_store.call(status)
-    assert (info.legislators, info.zccd, info.zip_rows, info.senators) == (None, None, 0, 0)
-    lines = format_status(info)
-    assert lines == [
-        "note: no legislators loaded: run `campaign-bot officials update` "
-        "(or `officials import legislators-current.json`)",
-        "note: no ZIP→district data loaded: run `campaign-bot officials update` "
-        "(or `officials import zccd.csv`)",
-    ]
-
-
-def test_status_counts_dates_and_vacancies(tmp_store: Store, tmp_path: Path) -> None:
-    zccd = tmp_path / "zccd.csv"
-    shutil.copy(FIXTURES / "zccd-malformed.csv", zccd)
-    os.utime(zccd, (JUNE_15.timestamp(), JUNE_15.timestamp()))
-    import_files(tmp_store, [FIXTURES / "legislators-small.json", zccd])
-    info = tmp_store.call(status, date(2026, 7, 1))
-    assert (info.senators, info.representatives, info.delegates) == (4, 4, 3)
-    assert (info.zip_rows, info.zctas) == (12, 8)
-    assert info.seats_without_member == (("AZ", 2), ("UT", 3))
-    assert info.legislators is not None and info.zccd is not None
-    assert info.legislators.data_date == date(2026, 6, 10)
-    assert (info.zccd.file_date, info.zccd.skipped, info.zccd.format) == (JUNE_15, 1, "csv")
-    assert info.ended_terms == 0 and info.notes == ()
-    later = info.zccd.imported_at + timedelta(days=3, hours=1)
-    lines = format_status(info, now=later)
-    assert lines[0].startswith(
-        "legislators: 4 senators, 4 representatives, 3 delegates; from legislators-small.json "
-        "(json), newest term start 2026-06-10, file dated "
-    )
-    assert lines[0].endswith("(3 days ago)")
-    assert lines[1].startswith("ZIP→district: 8 ZIP codes (ZCTAs), 12 candidate rows; from zccd")
-    assert "file dated 2026-06-15" in lines[1] and "1 malformed record(s) skipped" in lines[1]
-    assert lines[2] == "House seats with no member in the data (vacant?): AZ-2, UT-3"
-
-
-def test_status_warns_when_the_data_is_stale(loaded_store: Store) -> None:
-    info = loaded_store.call(status, date(2027, 2, 1))
-    assert info.ended_terms == 7  # every House term in the fixture ends on 2027-01-03, and Ito's
-    assert any("7 member(s) have a term that ended before 2027-02-01" in n for n in info.notes)
-    assert any("CA, MO, NC, OH, TX, UT redrew their House maps" in n for n in info.notes)
 
 
 # update, against a local server (the `server` fixture of conftest.py)

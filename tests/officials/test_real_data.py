@@ -11,22 +11,21 @@ from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
-import pytest
-
-from bot.officials import (
+from bot.officials import members
+from bot.officials.datasets import import_files
+from bot.officials.lookup import (
     ZipOutcome,
-    import_files,
     member,
-    parse_file,
     representative,
     resolve_zip,
     senators,
-    status,
 )
 from bot.officials.members import NON_STATES
+from bot.officials.parsing import parse_file
+from bot.officials.status import status
 from bot.places import US_STATES
 from bot.store import Store
-from tests.officials.conftest import real_file
+from tests.officials.conftest import real_file, the_representative
 
 
 def _zccd_by_zcta() -> dict[str, set[tuple[str, int]]]:
@@ -88,12 +87,9 @@ def test_contact_forms_are_missing_for_most_of_the_house(real_store: Store) -> N
     assert without_form == {"rep": 435, "sen": 13}
     frankel = real_store.call(member, "F000462")  # no contact form: the website instead
     assert frankel is not None and frankel.contact_form is None
-    assert (frankel.contact.link, frankel.contact.link_kind) == (
-        "https://frankel.house.gov",
-        "website",
-    )
+    assert members.contact_link(frankel) == ("https://frankel.house.gov", "website")
     fine = real_store.call(member, "F000484")  # "hhttps://..." in the data
-    assert fine is not None and fine.contact.link == "https://fine.house.gov"
+    assert fine is not None and members.contact_link(fine) == ("https://fine.house.gov", "website")
 
 
 def test_every_state_has_two_senators_and_dc_and_territories_none(real_store: Store) -> None:
@@ -111,7 +107,8 @@ def test_real_salutations(real_store: Store) -> None:
     }
     for bioguide, (honorific, salutation) in expected.items():
         found = real_store.call(member, bioguide)
-        assert found is not None and (found.honorific, found.salutation) == (
+        assert found is not None
+        assert (members.address_block(found)[0], members.salutation(found)) == (
             honorific,
             salutation,
         )
@@ -120,24 +117,27 @@ def test_real_salutations(real_store: Store) -> None:
 def test_a_member_without_any_contact_data_gets_the_house_address(real_store: Store) -> None:
     gallagher = real_store.call(representative, "CA", 1)  # sworn in 2026-06-10, no data yet
     assert gallagher is not None and gallagher.bioguide_id == "G000607"
-    assert gallagher.contact.link is None and gallagher.contact.phone is None
-    assert gallagher.address_block[-2:] == ("U.S. House of Representatives", "Washington, DC 20515")
+    assert members.contact_link(gallagher) is None and gallagher.phone is None
+    assert members.address_block(gallagher)[-2:] == (
+        "U.S. House of Representatives",
+        "Washington, DC 20515",
+    )
 
 
 def test_single_district_zip(real_store: Store) -> None:
     assert _zccd_by_zcta()["35004"] == {("AL", 3)}
     resolution = real_store.call(resolve_zip, "35004")
-    assert resolution.outcome is ZipOutcome.SINGLE
-    assert resolution.representative is not None
-    assert resolution.representative.salutation == "Dear Representative Rogers:"
+    assert (
+        members.salutation(the_representative(real_store, resolution))
+        == "Dear Representative Rogers:"
+    )
 
 
-@pytest.mark.parametrize("text", ["98101", "98101-1234", "981011234"])
-def test_split_zip_and_zip_plus_four(real_store: Store, text: str) -> None:
+def test_split_zip(real_store: Store) -> None:
     assert _zccd_by_zcta()["98101"] == {("WA", 7), ("WA", 9)}
-    resolution = real_store.call(resolve_zip, text)
+    resolution = real_store.call(resolve_zip, "98101")
     assert resolution.outcome is ZipOutcome.SPLIT and resolution.zip == "98101"
-    assert [c.label for c in resolution.candidates] == [
+    assert [d.label for d in resolution.districts] == [
         "Rep. Pramila Jayapal (D, WA-7)",
         "Rep. Adam Smith (D, WA-9)",
     ]
@@ -148,21 +148,20 @@ def test_multi_state_zip(real_store: Store) -> None:
     resolution = real_store.call(resolve_zip, "30165")
     assert resolution.outcome is ZipOutcome.MULTI_STATE
     assert resolution.states == ("AL", "GA")
-    georgia = resolution.in_state("GA")
-    assert georgia.outcome is ZipOutcome.SINGLE and georgia.representative is not None
-    assert georgia.representative.label == "Rep. Clay Fuller (R, GA-14)"
+    assert [d.label for d in resolution.districts if d.state == "GA"] == [
+        "Rep. Clay Fuller (R, GA-14)"
+    ]
 
 
 def test_zip_in_four_districts_of_two_states(real_store: Store) -> None:
     resolution = real_store.call(resolve_zip, "89019")
     assert resolution.outcome is ZipOutcome.MULTI_STATE
-    assert [(c.state, c.district) for c in resolution.candidates] == [
+    assert [(d.state, d.number) for d in resolution.districts] == [
         ("CA", 23),
         ("CA", 25),
         ("NV", 1),
         ("NV", 3),
     ]
-    assert resolution.in_state("NV").outcome is ZipOutcome.SPLIT
 
 
 def test_unknown_zips(real_store: Store) -> None:
@@ -170,16 +169,14 @@ def test_unknown_zips(real_store: Store) -> None:
     po_box = real_store.call(resolve_zip, "10008")
     assert (po_box.outcome, po_box.states) == (ZipOutcome.STATE_ONLY, ("NY",))
     guam = real_store.call(resolve_zip, "96910")  # zccd has no territories but Puerto Rico
-    assert guam.outcome is ZipOutcome.SINGLE and guam.source == "zipcodes"
-    assert guam.representative is not None and guam.representative.title == "Delegate"
+    assert guam.source == "zipcodes"
+    assert members.title(the_representative(real_store, guam)) == "Delegate"
     assert real_store.call(resolve_zip, "00000").outcome is ZipOutcome.UNKNOWN
-    assert real_store.call(resolve_zip, "Yerevan 0010").outcome is ZipOutcome.NOT_US
 
 
 def test_dc(real_store: Store) -> None:
     resolution = real_store.call(resolve_zip, "20001")
-    assert resolution.representative is not None
-    assert resolution.representative.salutation == "Dear Delegate Norton:"
+    assert members.salutation(the_representative(real_store, resolution)) == "Dear Delegate Norton:"
     assert real_store.call(senators, "DC") == []
 
 
@@ -193,7 +190,7 @@ def test_every_zcta_resolves_like_the_file_says(real_store: Store) -> None:
         outcomes: Counter[ZipOutcome] = Counter()
         for zcta, seats in by_zcta.items():
             resolution = resolve_zip(repo, zcta)  # type: ignore[arg-type]
-            assert {(c.state, c.district) for c in resolution.candidates} == seats, zcta
+            assert {(d.state, d.number) for d in resolution.districts} == seats, zcta
             outcomes[resolution.outcome] += 1
         return outcomes
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import inspect, text
 
-from bot.officials import import_files, resolve_zip
+from bot.officials.datasets import import_files
+from bot.officials.lookup import resolve_zip
 from bot.store import Store
 from bot.store.db import create_db_engine
 from bot.store.migrate import alembic_config, upgrade

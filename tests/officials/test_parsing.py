@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.officials import OfficialsDataError, member, parse_file, representative, senators
-from bot.officials.importers import LEGISLATORS, ZCCD
-from bot.store import Store
+from bot.officials.importers import LEGISLATORS, ZCCD, OfficialsDataError
+from bot.officials.parsing import parse_file
 from tests.officials.conftest import FIXTURES
 
 
@@ -195,12 +194,3 @@ def test_unusable_files_are_refused_with_a_reason(
 def test_a_missing_file_says_so(tmp_path: Path) -> None:
     with pytest.raises(OfficialsDataError, match=r"cannot read .*nope\.csv: No such file"):
         parse_file(tmp_path / "nope.csv")
-
-
-def test_imported_rows_are_queryable(loaded_store: Store) -> None:
-    assert [m.bioguide_id for m in loaded_store.call(senators, "VT")] == ["A000001", "B000002"]
-    vt = loaded_store.call(representative, "VT", 0)
-    assert vt is not None and vt.last_name == "Castillo"
-    ito = loaded_store.call(member, "I000009")
-    assert ito is not None and ito.chamber == "sen"
-    assert loaded_store.call(member, "Z999999") is None
