@@ -76,7 +76,7 @@ def _letters(fake: FakeTelegram, user_id: int) -> int:
 
 def _next_step(fake: FakeTelegram, user_id: int, since: int) -> BotMessage | None:
     """The question or letter the bot showed after `since`, once there is one."""
-    changed = [m for m in fake.changed_since(user_id, since) if not m.deleted]
+    changed = fake.changed_since(user_id, since)
     for message in sorted(changed, key=lambda m: m.version, reverse=True):
         if _question(message) or message.content.startswith("✉️"):
             return message

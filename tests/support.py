@@ -58,46 +58,48 @@ def campaign_toml(
     ]
     if letter_templates:
         parts.append(f'[templates]\nletter = "{letter_templates}"\n')
-    for demand in demands:
-        parts.append(
-            textwrap.dedent(
-                f"""\
-                [[demands]]
-                id = "{demand}"
-                title = "Demand {demand}"
-                explanation = "Why {demand} matters."
-                ask = "grant demand {demand}"
-
-                [[demands.points]]
-                text = "Point one about {demand}."
-                source = "The Test Gazette, 2 January 2024"
-
-                [[demands.points]]
-                text = "Point two about {demand}."
-                source = "The Test Gazette, 2 January 2024"
-                """
-            )
-        )
-    for target, routed in targets.items():
-        routed_list = ", ".join(f'"{d}"' for d in routed)
-        parts.append(
-            textwrap.dedent(
-                f"""\
-                [[targets]]
-                id = "{target}"
-                label = "Office {target}"
-                office = "Head of {target}"
-                holder = "Holder of {target}"
-                salutation = "Dear Head of {target}"
-                address = ["1 Test Street"]
-                demands = [{routed_list}]
-                checked = 2024-02-03
-
-                [[targets.channels]]
-                kind = "email"
-                label = "Email"
-                value = "{target}@example.org"
-                """
-            )
-        )
+    parts.extend(_demand_toml(demand) for demand in demands)
+    parts.extend(_target_toml(target, routed) for target, routed in targets.items())
     return "\n".join(parts)
+
+
+def _demand_toml(demand: str) -> str:
+    return textwrap.dedent(
+        f"""\
+        [[demands]]
+        id = "{demand}"
+        title = "Demand {demand}"
+        explanation = "Why {demand} matters."
+        ask = "grant demand {demand}"
+
+        [[demands.points]]
+        text = "Point one about {demand}."
+        source = "The Test Gazette, 2 January 2024"
+
+        [[demands.points]]
+        text = "Point two about {demand}."
+        source = "The Test Gazette, 2 January 2024"
+        """
+    )
+
+
+def _target_toml(target: str, routed: Sequence[str]) -> str:
+    routed_list = ", ".join(f'"{d}"' for d in routed)
+    return textwrap.dedent(
+        f"""\
+        [[targets]]
+        id = "{target}"
+        label = "Office {target}"
+        office = "Head of {target}"
+        holder = "Holder of {target}"
+        salutation = "Dear Head of {target}"
+        address = ["1 Test Street"]
+        demands = [{routed_list}]
+        checked = 2024-02-03
+
+        [[targets.channels]]
+        kind = "email"
+        label = "Email"
+        value = "{target}@example.org"
+        """
+    )

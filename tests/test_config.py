@@ -11,7 +11,6 @@ from bot.config import (
     DEFAULT_WEBHOOK_LISTEN,
     DEFAULT_WEBHOOK_PORT,
     ConfigError,
-    Settings,
     default_database_url,
     load_settings,
 )
@@ -180,12 +179,6 @@ def test_malformed_value_in_dotenv_is_reported(clean_env: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_settings()
     assert_one_line(info.value, "ADMIN_IDS", "'me'")
-
-
-def test_settings_is_immutable() -> None:
-    settings = Settings(token=None)
-    with pytest.raises(AttributeError):
-        settings.token = GOOD_TOKEN  # type: ignore[misc]
 
 
 # Webhook mode

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.campaign import Campaign, load_campaign
 from bot.campaign.freshness import directory_age, stale_items
-from bot.officials import import_files
+from bot.officials.datasets import import_files
 from bot.store import Store
 from tests.support import FIXTURES_DIR, campaign_toml
 

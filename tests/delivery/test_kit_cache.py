@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 
 from bot.campaign import Campaign
-from bot.kits import KitPdf
 from bot.letters import Signer
 from bot.places import Place
-from bot.service import Kit, LetterView
 from bot.store import Letter, Repo, Store, Supporter
+from bot.supporters.kits import KitPdf
+from bot.supporters.views import Kit, LetterView
 
 GLENDALE = Place(city="Glendale", state="CA", zip="91203")
 

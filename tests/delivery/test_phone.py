@@ -50,18 +50,24 @@ def recipients(campaign: Campaign) -> dict[str, tuple[Target, str]]:
     return found
 
 
-def routed_scripts(
-    campaign: Campaign,
-    phone: PhoneScriptRenderer,
-    recipients: dict[str, tuple[Target, str]],
-    office: str,
-    caller: Signer = CALLER,
-) -> list[tuple[Target, Demand, PhoneScript]]:
-    """A script for each demand the campaign routes to the office."""
-    target, routing = recipients[office]
-    demands = campaign.demands_for([routing])
-    assert demands
-    return [(target, demand, phone.render(target, demand, caller)) for demand in demands]
+ScriptsFor = Callable[..., list[tuple[Target, Demand, PhoneScript]]]
+
+
+@pytest.fixture(scope="module")
+def scripts_for(
+    campaign: Campaign, phone: PhoneScriptRenderer, recipients: dict[str, tuple[Target, str]]
+) -> ScriptsFor:
+    """A script for each demand the campaign routes to an office, by `phone` or `renderer`."""
+
+    def routed(
+        office: str, caller: Signer = CALLER, renderer: PhoneScriptRenderer | None = None
+    ) -> list[tuple[Target, Demand, PhoneScript]]:
+        target, routing = recipients[office]
+        demands = campaign.demands_for([routing])
+        assert demands
+        return [(target, d, (renderer or phone).render(target, d, caller)) for d in demands]
+
+    return routed
 
 
 def call_of(demand: Demand, kind: str | None) -> str:
@@ -76,14 +82,10 @@ def call_of(demand: Demand, kind: str | None) -> str:
 @pytest.mark.parametrize("caller", [CALLER, LONG_CALLER], ids=["usual", "long"])
 @pytest.mark.parametrize("office", OFFICES)
 def test_one_short_ask_per_call(
-    campaign: Campaign,
-    phone: PhoneScriptRenderer,
-    recipients: dict[str, tuple[Target, str]],
-    office: str,
-    caller: Signer,
+    campaign: Campaign, scripts_for: ScriptsFor, office: str, caller: Signer
 ) -> None:
     assert len(LONG_NAME) <= MAX_NAME_LENGTH  # a name the bot accepts
-    for target, demand, script in routed_scripts(campaign, phone, recipients, office, caller):
+    for target, demand, script in scripts_for(office, caller):
         assert script.demand == demand
         spoken = script.spoken
         assert word_count(spoken) <= MAX_WORDS, spoken
@@ -108,13 +110,8 @@ def test_one_short_ask_per_call(
 
 
 @pytest.mark.parametrize("office", OFFICES)
-def test_official_is_named_as_people_say_it(
-    campaign: Campaign,
-    phone: PhoneScriptRenderer,
-    recipients: dict[str, tuple[Target, str]],
-    office: str,
-) -> None:
-    for target, _, script in routed_scripts(campaign, phone, recipients, office):
+def test_official_is_named_as_people_say_it(scripts_for: ScriptsFor, office: str) -> None:
+    for target, _, script in scripts_for(office):
         assert target.spoken == SPOKEN_NAMES[office]
         assert f"ask {SPOKEN_NAMES[office]} to " in script.spoken
         assert f"where {SPOKEN_NAMES[office]} stands" in script.spoken
@@ -123,13 +120,8 @@ def test_official_is_named_as_people_say_it(
 
 
 @pytest.mark.parametrize("office", CONGRESS)
-def test_member_of_congress_hears_from_a_constituent(
-    campaign: Campaign,
-    phone: PhoneScriptRenderer,
-    recipients: dict[str, tuple[Target, str]],
-    office: str,
-) -> None:
-    for target, _, script in routed_scripts(campaign, phone, recipients, office):
+def test_member_of_congress_hears_from_a_constituent(scripts_for: ScriptsFor, office: str) -> None:
+    for target, _, script in scripts_for(office):
         assert target.constituent
         first = script.spoken.split("\n\n")[0]
         assert first == (
@@ -147,12 +139,9 @@ def test_member_of_congress_hears_from_a_constituent(
 
 @pytest.mark.parametrize("office", EXECUTIVE)
 def test_executive_hears_from_a_supporter_not_a_constituent(
-    campaign: Campaign,
-    phone: PhoneScriptRenderer,
-    recipients: dict[str, tuple[Target, str]],
-    office: str,
+    scripts_for: ScriptsFor, office: str
 ) -> None:
-    for target, _, script in routed_scripts(campaign, phone, recipients, office):
+    for target, _, script in scripts_for(office):
         assert not target.constituent
         first = script.spoken.split("\n\n")[0]
         assert first == "Hi, my name is Ani Hakobyan, and I'm calling from Fresno, California."
@@ -163,21 +152,17 @@ def test_executive_hears_from_a_supporter_not_a_constituent(
         assert "constituent" not in script.voicemail
 
 
-def test_president_is_called_the_president(
-    campaign: Campaign, phone: PhoneScriptRenderer, recipients: dict[str, tuple[Target, str]]
-) -> None:
-    for _, _, script in routed_scripts(campaign, phone, recipients, "president"):
+def test_president_is_called_the_president(scripts_for: ScriptsFor) -> None:
+    for _, _, script in scripts_for("president"):
         assert "I'm calling to ask the President to " in script.spoken
         assert "Mr. President" not in script.spoken
         assert "Donald" not in script.spoken
 
 
-def test_each_kind_of_office_is_asked_what_it_can_do(
-    campaign: Campaign, phone: PhoneScriptRenderer, recipients: dict[str, tuple[Target, str]]
-) -> None:
+def test_each_kind_of_office_is_asked_what_it_can_do(scripts_for: ScriptsFor) -> None:
     """The executive waives Section 907 and imposes sanctions; Congress legislates and presses."""
-    executive = [s for o in EXECUTIVE for s in routed_scripts(campaign, phone, recipients, o)]
-    congress = [s for o in CONGRESS for s in routed_scripts(campaign, phone, recipients, o)]
+    executive = [s for o in EXECUTIVE for s in scripts_for(o)]
+    congress = [s for o in CONGRESS for s in scripts_for(o)]
     for _, demand, script in executive:
         congress_ask = demand.ask_for("congress")
         if "congress" in demand.asks and congress_ask and congress_ask.call:
@@ -222,14 +207,12 @@ def test_scripts_one_per_demand_in_the_supporters_order(
     assert phone.scripts(target, [], CALLER) == []
 
 
-def test_deterministic_across_renderers(
-    campaign: Campaign, phone: PhoneScriptRenderer, recipients: dict[str, tuple[Target, str]]
-) -> None:
+def test_deterministic_across_renderers(campaign: Campaign, scripts_for: ScriptsFor) -> None:
     fresh = PhoneScriptRenderer(campaign)
     for office in OFFICES:
         for caller in (CALLER, LONG_CALLER):
-            first = routed_scripts(campaign, phone, recipients, office, caller)
-            again = routed_scripts(campaign, fresh, recipients, office, caller)
+            first = scripts_for(office, caller)
+            again = scripts_for(office, caller, fresh)
             assert first == again
 
 
@@ -250,14 +233,9 @@ def test_deterministic_across_renderers(
     ],
 )
 def test_name_and_place_are_optional(
-    campaign: Campaign,
-    phone: PhoneScriptRenderer,
-    recipients: dict[str, tuple[Target, str]],
-    office: str,
-    caller: Signer,
-    opening: str,
+    scripts_for: ScriptsFor, office: str, caller: Signer, opening: str
 ) -> None:
-    for _, _, script in routed_scripts(campaign, phone, recipients, office, caller):
+    for _, _, script in scripts_for(office, caller):
         assert script.spoken.startswith(opening)
         assert "my name is ," not in script.spoken
         assert "  " not in script.spoken
@@ -266,10 +244,13 @@ def test_name_and_place_are_optional(
 
 
 def test_place_reads_as_people_say_it(
-    campaign: Campaign, phone: PhoneScriptRenderer, recipients: dict[str, tuple[Target, str]]
+    campaign: Campaign,
+    phone: PhoneScriptRenderer,
+    recipients: dict[str, tuple[Target, str]],
+    scripts_for: ScriptsFor,
 ) -> None:
     abroad = Signer("Ani", Place(city="Yerevan", region="Armenia"))
-    for _, _, script in routed_scripts(campaign, phone, recipients, "secstate", abroad):
+    for _, _, script in scripts_for("secstate", abroad):
         assert script.spoken.startswith(
             "Hi, my name is Ani, and I'm calling from Yerevan, Armenia."
         )
@@ -293,14 +274,10 @@ HOSTILE = [
 @pytest.mark.parametrize("office", ["president", "senators"])
 @pytest.mark.parametrize("payload", HOSTILE)
 def test_caller_text_is_never_template_source(
-    campaign: Campaign,
-    phone: PhoneScriptRenderer,
-    recipients: dict[str, tuple[Target, str]],
-    office: str,
-    payload: str,
+    scripts_for: ScriptsFor, office: str, payload: str
 ) -> None:
     caller = Signer(payload, Place(city=payload, state="CA", zip="93721"), street=payload)
-    for _, _, script in routed_scripts(campaign, phone, recipients, office, caller):
+    for _, _, script in scripts_for(office, caller):
         assert script.spoken.startswith(f"Hi, my name is {payload}, and I'm ")
         assert f"from {payload}, California" in script.spoken
         for text in (script.spoken, script.voicemail):

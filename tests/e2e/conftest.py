@@ -138,3 +138,9 @@ def make_supporter(fake: FakeTelegram) -> Any:
         )
 
     return make
+
+
+@pytest.fixture
+def ani(make_supporter: Any) -> Supporter:
+    """Ani Hakobyan (1001), the supporter most tests follow."""
+    return make_supporter()

@@ -62,24 +62,50 @@ class Drive:
     letters: list[BotMessage] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Answers:
+    """What a supporter answers to each drafting question (None: the button that passes)."""
+
+    unselect: tuple[str, ...] = ()
+    name: str | None = None
+    place: str | None = "91203"
+    zip: str | None = None
+    story: str | None = "My grandmother was born in Shushi and I want her town remembered."
+
+    async def give(self, s: Supporter, prompt: BotMessage, step: str) -> int:
+        """Answer the question `prompt` asks; returns how many answers that took."""
+        if step == "targets":
+            for label in self.unselect:
+                await s.tap(label, prompt)
+            await s.tap("Continue", prompt)
+            return len(self.unselect) + 1
+        if step == "demands":
+            await s.tap("Continue", prompt)
+            return 1
+        typed = {"name": self.name, "place": self.place, "zip": self.zip, "story": self.story}
+        if typed[step] is None:
+            await s.tap("Sign as" if step == "name" else "Skip", prompt)
+        else:
+            await s.say(str(typed[step]))
+        return 1
+
+
 async def drive_to_letters(
     s: Supporter,
     *,
     start: str | None = "Write a letter",
-    unselect: tuple[str, ...] = (),
-    name: str | None = None,
-    place: str | None = "91203",
-    zip: str | None = None,
-    story: str | None = "My grandmother was born in Shushi and I want her town remembered.",
     letters: int = 2,
     max_answers: int = 15,
+    **answers: Any,
 ) -> Drive:
     """Answer whatever the bot asks until the letters arrive, counting every answer given.
 
     `start` is the button that opens the draft (counted as an answer), tapped unless the latest
     message already asks a question (as the welcome does); None if the draft is already open.
-    `name=None` taps "Sign as <Telegram name>"; `place=None` / `zip=None` / `story=None` tap Skip.
+    `answers` are the fields of `Answers`: `name=None` taps "Sign as <Telegram name>";
+    `place=None` / `zip=None` / `story=None` tap Skip.
     """
+    given = Answers(**answers)
     before = len(s.letters())
     drive = Drive()
     if start is not None and step_of(latest(s)) is None:
@@ -91,29 +117,7 @@ async def drive_to_letters(
         step = step_of(prompt)
         assert step is not None, f"expected a question:\n{s.fake.transcript(s.id)}"
         drive.steps.append(step)
-        if step == "targets":
-            for label in unselect:
-                await s.tap(label, prompt)
-                drive.answers += 1
-            await s.tap("Continue", prompt)
-        elif step == "demands":
-            await s.tap("Continue", prompt)
-        elif step == "name":
-            if name is None:
-                await s.tap("Sign as", prompt)
-            else:
-                await s.say(name)
-        elif step in ("place", "zip"):
-            answer = place if step == "place" else zip
-            if answer is None:
-                await s.tap("Skip", prompt)
-            else:
-                await s.say(answer)
-        elif story is None:
-            await s.tap("Skip", prompt)
-        else:
-            await s.say(story)
-        drive.answers += 1
+        drive.answers += await given.give(s, prompt, step)
     await s.fake.wait_for(
         lambda f: len(s.letters()) >= before + letters,
         user_id=s.id,
@@ -121,6 +125,12 @@ async def drive_to_letters(
     )
     drive.letters = s.letters()[before:]
     return drive
+
+
+async def started_letters(s: Supporter, **drive: Any) -> Drive:
+    """/start, then answer until the letters arrive (`drive` as for `drive_to_letters`)."""
+    await s.say("/start")
+    return await drive_to_letters(s, **drive)
 
 
 # Database reads (each in its own short transaction; rows stay readable after it closes).

@@ -14,6 +14,7 @@ from tests.e2e.helpers import (
     letter_id_of,
     letter_row,
     letter_rows,
+    started_letters,
     step_of,
     supporter_row,
     wait_answered,
@@ -23,17 +24,12 @@ from tests.fakes.telegram_api import BotMessage
 
 async def one_letter(s: Supporter) -> tuple[int, BotMessage]:
     """/start and a one-letter draft to the President; (letter id, its message)."""
-    await s.say("/start")
-    drive = await drive_to_letters(s, unselect=("The Secretary of State",), letters=1)
+    drive = await started_letters(s, unselect=("The Secretary of State",), letters=1)
     (message,) = drive.letters
     return letter_id_of(message), message
 
 
-async def test_i_sent_it_records_once_even_on_a_double_tap(
-    running_bot, make_supporter, caplog
-) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
+async def test_i_sent_it_records_once_even_on_a_double_tap(running_bot, fake, ani, caplog) -> None:
     letter_id, message = await one_letter(ani)
     assert letter_row(running_bot, letter_id).sent_at is None
 
@@ -58,10 +54,7 @@ async def test_i_sent_it_records_once_even_on_a_double_tap(
     await assert_clean(running_bot, caplog)
 
 
-async def test_another_wording_rewrites_the_letter_in_place(
-    running_bot, make_supporter, caplog
-) -> None:
-    ani = make_supporter()
+async def test_another_wording_rewrites_the_letter_in_place(running_bot, ani, caplog) -> None:
     letter_id, message = await one_letter(ani)
     before = letter_row(running_bot, letter_id)
     assert body_in_message(message) == before.body
@@ -87,8 +80,7 @@ async def test_another_wording_rewrites_the_letter_in_place(
     await assert_clean(running_bot, caplog)
 
 
-async def test_edit_replaces_the_stored_letter(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_edit_replaces_the_stored_letter(running_bot, ani, caplog) -> None:
     letter_id, message = await one_letter(ani)
     original = letter_row(running_bot, letter_id)
 
@@ -133,8 +125,7 @@ async def test_edit_replaces_the_stored_letter(running_bot, make_supporter, capl
     await assert_clean(running_bot, caplog)
 
 
-async def test_cancel_during_an_edit_keeps_the_letter(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_cancel_during_an_edit_keeps_the_letter(running_bot, ani, caplog) -> None:
     letter_id, message = await one_letter(ani)
     body = letter_row(running_bot, letter_id).body
     await ani.say("/letter")  # a new draft is under way while the old letter is edited
@@ -147,8 +138,7 @@ async def test_cancel_during_an_edit_keeps_the_letter(running_bot, make_supporte
     await assert_clean(running_bot, caplog)
 
 
-async def test_start_over_begins_a_new_draft(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_start_over_begins_a_new_draft(running_bot, ani, caplog) -> None:
     _letter_id, message = await one_letter(ani)
     assert active_draft(running_bot, ani.id) is None
 
@@ -166,11 +156,7 @@ async def test_start_over_begins_a_new_draft(running_bot, make_supporter, caplog
     await assert_clean(running_bot, caplog)
 
 
-async def test_nothing_selected_is_refused_with_an_alert(
-    running_bot, make_supporter, caplog
-) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
+async def test_nothing_selected_is_refused_with_an_alert(running_bot, fake, ani, caplog) -> None:
     await ani.say("/letter")
     await ani.tap("The President")
     await ani.tap("The Secretary of State")
@@ -205,8 +191,7 @@ async def test_nothing_selected_is_refused_with_an_alert(
     await assert_clean(running_bot, caplog)
 
 
-async def test_cancel_stops_the_draft(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_cancel_stops_the_draft(running_bot, ani, caplog) -> None:
     await ani.say("/letter")
     await ani.tap("The President")
     draft_id = active_draft(running_bot, ani.id).id
@@ -230,8 +215,7 @@ async def test_cancel_stops_the_draft(running_bot, make_supporter, caplog) -> No
     await assert_clean(running_bot, caplog)
 
 
-async def test_help_and_privacy_answer(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_help_and_privacy_answer(running_bot, ani, caplog) -> None:
     help_text = (await ani.say("/help")).content
     for command in ("/letter", "/demands", "/cancel", "/privacy", "/forget", "/help"):
         assert command in help_text
@@ -246,9 +230,9 @@ async def test_help_and_privacy_answer(running_bot, make_supporter, caplog) -> N
     await assert_clean(running_bot, caplog)
 
 
-async def test_forget_asks_first_then_deletes(running_bot, make_supporter, caplog) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
+async def test_forget_asks_first_then_deletes(
+    running_bot, fake, make_supporter, ani, caplog
+) -> None:
     bob = make_supporter(1002, "Bob", None)
     await ani.say("/start from_a_friend")
     drive = await drive_to_letters(ani, letters=2)
@@ -296,8 +280,7 @@ async def test_forget_asks_first_then_deletes(running_bot, make_supporter, caplo
     await assert_clean(running_bot, caplog)
 
 
-async def test_forget_without_data(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_forget_without_data(running_bot, ani, caplog) -> None:
     confirm = await ani.say("/forget")
     changed = await ani.tap("Yes, delete", confirm)
     assert "I had no data about you" in changed[0].content

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.helpers import assert_clean, drive_to_letters, texts
+from tests.e2e.helpers import assert_clean, started_letters, texts
 from tests.fakes.telegram_api import ApiCall, FakeTelegram
 
 MAX_CHAT_CALLS = 6
@@ -21,12 +21,9 @@ def chat_calls(fake: FakeTelegram, user_id: int) -> list[ApiCall]:
 
 @pytest.mark.parametrize("story", [STORY, None], ids=["typed story", "skipped story"])
 async def test_default_two_letter_conversation_costs_at_most_six_chat_calls(
-    running_bot, make_supporter, caplog, story: str | None
+    running_bot, fake, ani, caplog, story: str | None
 ) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
-    await ani.say("/start")
-    drive = await drive_to_letters(ani, story=story)
+    drive = await started_letters(ani, story=story)
     await assert_clean(running_bot, caplog)  # idle: whatever follows the letters counts too
 
     calls = chat_calls(fake, ani.id)

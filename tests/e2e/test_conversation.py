@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 from bot.campaign import find_campaign, load_campaign
+from tests.e2e.conftest import Supporter
 from tests.e2e.helpers import (
     active_draft,
     assert_clean,
@@ -16,6 +17,7 @@ from tests.e2e.helpers import (
     latest,
     letter_id_of,
     letter_rows,
+    started_letters,
     step_of,
     supporter_row,
 )
@@ -24,8 +26,7 @@ BUNDLED = load_campaign(find_campaign(None))
 
 
 # 1. /demands
-async def test_demands_summary_is_sourced_and_dated(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_demands_summary_is_sourced_and_dated(running_bot, ani, caplog) -> None:
     summary = await ani.say("/demands")
     text = summary.content
 
@@ -98,12 +99,8 @@ async def test_deep_link_source_counts_on_first_contact_only(
     await assert_clean(running_bot, caplog)
 
 
-async def test_returning_supporter_answers_fewer_questions(
-    running_bot, make_supporter, caplog
-) -> None:
-    ani = make_supporter()
-    await ani.say("/start")
-    first = await drive_to_letters(
+async def test_returning_supporter_answers_fewer_questions(running_bot, ani, caplog) -> None:
+    first = await started_letters(
         ani, name="Ani H.", place="91203", story="My grandmother was born in Shushi."
     )
     assert first.steps == ["targets", "name", "place", "story"]  # demands beside the targets
@@ -133,22 +130,24 @@ async def test_returning_supporter_answers_fewer_questions(
     await assert_clean(running_bot, caplog)
 
 
-async def test_new_supporter_reaches_a_draft_in_six_answers(
-    running_bot, make_supporter, caplog
-) -> None:
-    ani = make_supporter()
-    await ani.say("/start")
-    drive = await drive_to_letters(ani)  # every default: sign with the Telegram name
+async def test_new_supporter_reaches_a_draft_in_six_answers(running_bot, ani, caplog) -> None:
+    drive = await started_letters(ani)  # every default: sign with the Telegram name
     assert drive.answers <= 6, drive
     assert "Ani Hakobyan" in drive.letters[0].content
     await assert_clean(running_bot, caplog)
 
 
 # 8. Two people at once
+async def type_together(answers: list[tuple[Supporter, str]], step: str) -> None:
+    """Send typed answers back to back, before the bot reads any; wait until each is at `step`."""
+    for s, text in answers:
+        s.fake.send_text(s.user, text)
+    await answers[0][0].fake.wait_for(lambda f: all(step_of(latest(s)) == step for s, _ in answers))
+
+
 async def test_two_supporters_interleaving_keep_their_own_state(
-    running_bot, make_supporter, caplog
+    running_bot, fake, make_supporter, caplog
 ) -> None:
-    fake = running_bot.fake
     ani = make_supporter(2001, "Ani", "Hakobyan")
     bob = make_supporter(2002, "Bedros", "Tashjian")
     await ani.say("/start")
@@ -164,17 +163,9 @@ async def test_two_supporters_interleaving_keep_their_own_state(
 
     # Typed answers sent at the same moment, before the bot has read either.
     mark = fake.version
-    fake.send_text(ani.user, "Ani from Glendale")
-    fake.send_text(bob.user, "Bedros from Watertown")
-    await fake.wait_for(
-        lambda f: step_of(latest(ani)) == "place" and step_of(latest(bob)) == "place"
-    )
+    await type_together([(ani, "Ani from Glendale"), (bob, "Bedros from Watertown")], "place")
     assert fake.changed_since(ani.id, mark) and fake.changed_since(bob.id, mark)
-    fake.send_text(bob.user, "Watertown, MA")
-    fake.send_text(ani.user, "91203")
-    await fake.wait_for(
-        lambda f: step_of(latest(ani)) == "story" and step_of(latest(bob)) == "story"
-    )
+    await type_together([(bob, "Watertown, MA"), (ani, "91203")], "story")
     fake.send_text(ani.user, "Ani's story: my grandmother was born in Shushi.")
     fake.send_text(bob.user, "Bedros's story: my father taught school in Stepanakert.")
     await fake.wait_for(lambda f: len(ani.letters()) == 1 and len(bob.letters()) == 1)

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from tests.e2e.helpers import (
     assert_clean,
-    drive_to_letters,
     latest,
+    started_letters,
     supporter_row,
     wait_answered,
 )
 
 
 async def test_sent_letter_brings_thanks_invite_link_and_a_single_updates_offer(
-    running_bot, make_supporter, caplog
+    running_bot, fake, ani, caplog
 ) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
-    await ani.say("/start")
-    drive = await drive_to_letters(ani)
+    drive = await started_letters(ani)
     first, second = drive.letters
 
     await ani.tap("I sent it", first)
@@ -58,11 +55,8 @@ async def test_invite_link_attributes_the_newcomer(running_bot, make_supporter, 
     await assert_clean(running_bot, caplog)
 
 
-async def test_me_shows_impact_and_toggles_updates(running_bot, make_supporter, caplog) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
-    await ani.say("/start")
-    drive = await drive_to_letters(ani)
+async def test_me_shows_impact_and_toggles_updates(running_bot, fake, ani, caplog) -> None:
+    drive = await started_letters(ani)
     await ani.tap("I sent it", drive.letters[0])
     me = await ani.say("/me")
     assert "2 written, 1 sent" in me.content
@@ -88,9 +82,8 @@ async def test_me_before_start_registers_the_supporter(running_bot, make_support
     await assert_clean(running_bot, caplog)
 
 
-async def test_blocking_and_unblocking_are_recorded(running_bot, make_supporter, caplog) -> None:
+async def test_blocking_and_unblocking_are_recorded(running_bot, ani, caplog) -> None:
     """Telegram tells the bot (my_chat_member) when someone blocks or unblocks it."""
-    ani = make_supporter()
     await ani.say("/start")
     running_bot.fake.block(ani.id)
     await running_bot.fake.wait_for(lambda f: supporter_row(running_bot, ani.id).blocked)

@@ -13,6 +13,7 @@ from tests.e2e.helpers import (
     latest,
     letter_rows,
     settle,
+    started_letters,
     step_of,
 )
 
@@ -34,8 +35,7 @@ async def to_step(s, step: str) -> None:
     assert step_of(latest(s)) == step, s.fake.transcript(s.id)
 
 
-async def test_story_over_the_limit_is_refused_clearly(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_story_over_the_limit_is_refused_clearly(running_bot, ani, caplog) -> None:
     await to_step(ani, "story")
     draft = active_draft(running_bot, ani.id)
 
@@ -54,8 +54,7 @@ async def test_story_over_the_limit_is_refused_clearly(running_bot, make_support
     await assert_clean(running_bot, caplog)
 
 
-async def test_five_thousand_character_story(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_five_thousand_character_story(running_bot, ani, caplog) -> None:
     await to_step(ani, "story")
     # Telegram's apps send a 5,000-character text as two messages: 4,096 and 904 characters.
     reply = await ani.say("x" * 4096)
@@ -74,8 +73,7 @@ async def test_five_thousand_character_story(running_bot, make_supporter, caplog
     await assert_clean(running_bot, caplog)
 
 
-async def test_name_longer_than_the_limit(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_name_longer_than_the_limit(running_bot, ani, caplog) -> None:
     await to_step(ani, "name")
     reply = await ani.say("N" * 81)
     assert "That is 81 characters; the limit here is 80." in reply.content
@@ -86,8 +84,7 @@ async def test_name_longer_than_the_limit(running_bot, make_supporter, caplog) -
 TEMPLATE_AND_HTML = "{{ 7*7 }} <b>Ani</b> </pre> & {% raw %} ${7*7} &amp; <script>"
 
 
-async def test_template_and_html_syntax_stays_literal(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_template_and_html_syntax_stays_literal(running_bot, ani, caplog) -> None:
     await ani.say("/start")
     story = (
         "{{ 7*7 }} is not math here. {% for i in range(3) %}loop{% endfor %} "
@@ -155,8 +152,7 @@ async def test_other_scripts_and_emoji_survive(
     running_bot, make_supporter, caplog, first, last, typed_name, story
 ) -> None:
     ani = make_supporter(1001, first, last)
-    await ani.say("/start")
-    drive = await drive_to_letters(
+    drive = await started_letters(
         ani, name=typed_name, story=story, unselect=("The Secretary of State",), letters=1
     )
     expected_name = typed_name or " ".join(p for p in (first, last) if p)
@@ -167,27 +163,22 @@ async def test_other_scripts_and_emoji_survive(
     await assert_clean(running_bot, caplog)
 
 
-async def test_joiners_in_a_story_survive(running_bot, make_supporter, caplog) -> None:
+async def test_joiners_in_a_story_survive(running_bot, ani, caplog) -> None:
     story = "Our family 👨‍👩‍👧 and 🏳️‍🌈 friends. می‌خواهم برگردم."
-    ani = make_supporter()
-    await ani.say("/start")
-    await drive_to_letters(ani, story=story, unselect=("The Secretary of State",), letters=1)
+    await started_letters(ani, story=story, unselect=("The Secretary of State",), letters=1)
     (row,) = letter_rows(running_bot, ani.id)
     assert story in row.body
 
 
-async def test_joiners_in_a_name_survive(running_bot, make_supporter, caplog) -> None:
+async def test_joiners_in_a_name_survive(running_bot, ani, caplog) -> None:
     name = "Zahra Mohammadi\u200czadeh 👩‍💻"
-    ani = make_supporter()
-    await ani.say("/start")
-    await drive_to_letters(ani, name=name, unselect=("The Secretary of State",), letters=1)
+    await started_letters(ani, name=name, unselect=("The Secretary of State",), letters=1)
     (row,) = letter_rows(running_bot, ani.id)
     assert name in row.body
 
 
 @pytest.mark.parametrize("kind", ["sticker", "photo", "contact", "location"])
-async def test_non_text_where_text_is_expected(running_bot, make_supporter, caplog, kind) -> None:
-    ani = make_supporter()
+async def test_non_text_where_text_is_expected(running_bot, ani, caplog, kind) -> None:
     await to_step(ani, "story")
     draft = active_draft(running_bot, ani.id)
     reply = await ani.send(kind)
@@ -202,10 +193,7 @@ async def test_non_text_where_text_is_expected(running_bot, make_supporter, capl
 
 
 @pytest.mark.parametrize("kind", ["sticker", "photo", "contact", "location"])
-async def test_non_text_at_a_button_step_and_with_no_draft(
-    running_bot, make_supporter, caplog, kind
-) -> None:
-    ani = make_supporter()
+async def test_non_text_at_a_button_step_and_with_no_draft(running_bot, ani, caplog, kind) -> None:
     idle = await ani.send(kind)  # no draft at all yet
     assert "not expecting a message" in idle.content
     assert "Write a letter" in str(idle.buttons)
@@ -218,8 +206,7 @@ async def test_non_text_at_a_button_step_and_with_no_draft(
     await assert_clean(running_bot, caplog)
 
 
-async def test_typed_answer_at_a_button_step(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_typed_answer_at_a_button_step(running_bot, ani, caplog) -> None:
     await to_step(ani, "targets")
     draft = active_draft(running_bot, ani.id)
     for typed in ("The President", "continue", "1", "✅"):
@@ -234,8 +221,7 @@ async def test_typed_answer_at_a_button_step(running_bot, make_supporter, caplog
     await assert_clean(running_bot, caplog)
 
 
-async def test_blank_looking_answers(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
+async def test_blank_looking_answers(running_bot, ani, caplog) -> None:
     await to_step(ani, "name")
     for blank in ("\u200b", "\u200b \u200b", "\u0007\u0008"):
         reply = await ani.say(blank)
@@ -250,10 +236,7 @@ async def test_blank_looking_answers(running_bot, make_supporter, caplog) -> Non
 
 
 @pytest.mark.parametrize("typed", ["Coeur d'Alene", "<b>Nowhere</b>", "Smith & Sons"])
-async def test_unrecognised_place_is_quoted_as_typed(
-    running_bot, make_supporter, caplog, typed
-) -> None:
-    ani = make_supporter()
+async def test_unrecognised_place_is_quoted_as_typed(running_bot, ani, caplog, typed) -> None:
     await to_step(ani, "place")
     reply = await ani.say(typed)
     assert step_of(reply) == "place"
@@ -263,8 +246,7 @@ async def test_unrecognised_place_is_quoted_as_typed(
 @pytest.mark.parametrize(
     "command", ["/foo", "/sanctions", "/start_over", "/admin", "/stats", "/broadcast hi"]
 )
-async def test_unknown_commands_get_help(running_bot, make_supporter, caplog, command) -> None:
-    ani = make_supporter()
+async def test_unknown_commands_get_help(running_bot, ani, caplog, command) -> None:
     await to_step(ani, "story")
     draft = active_draft(running_bot, ani.id)
     reply = await ani.say(command)
@@ -276,10 +258,8 @@ async def test_unknown_commands_get_help(running_bot, make_supporter, caplog, co
 
 
 async def test_editing_an_earlier_answer_does_not_answer_the_current_question(
-    running_bot, make_supporter, caplog
+    running_bot, fake, ani, caplog
 ) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
     await to_step(ani, "name")
     since = fake.version
     update_id = fake.send_text(ani.user, "Ani H.")

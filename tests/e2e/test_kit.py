@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
-from bot import kits
 from bot.store import Letter
+from bot.supporters import kits
 from tests.e2e.helpers import (
     assert_clean,
-    drive_to_letters,
     error_records,
     latest,
     letter_id_of,
     letter_row,
     letter_rows,
+    started_letters,
     supporter_row,
     wait_answered,
 )
@@ -27,26 +28,8 @@ def pdf_text(message) -> str:
     return "".join(page.extract_text() for page in pages)
 
 
-async def test_kit_gives_pdf_phone_scripts_and_contacts(
-    running_bot, make_supporter, caplog
-) -> None:
-    fake = running_bot.fake
-    ani = make_supporter(1001, "Անի", "Հակոբյան")
-    await ani.say("/start")
-    drive = await drive_to_letters(
-        ani, place="Glendale, CA 91203", story="Իմ տատիկը ծնվել է Շուշիում։"
-    )
-    letter = drive.letters[0]
-    await ani.tap("PDF, phone script", letter)
-
-    # Asked once for a street, with a privacy note and a skip.
-    question = latest(ani)
-    assert "street address" in question.content and "/forget" in question.content
-    assert [label for label, _ in question.buttons] == ["Skip: print without it ⏭"]
-    await ani.say("  12 Elm St,\tApt 3  ")
-    await fake.wait_for(lambda f: f.calls_to("sendDocument") and "Or call" in latest(ani).content)
-    assert supporter_row(running_bot, ani.id).street == "12 Elm St, Apt 3"
-
+def assert_first_kit_reads_as_ani_wrote(fake, ani) -> None:
+    """The President's PDF and phone scripts for Անի Հակոբյան of Glendale, at 12 Elm St."""
     pdf_message = next(m for m in fake.chat(ani.id) if m.document is not None)
     assert pdf_message.document.filename == "letter-to-the-president.pdf"
     assert "Printable letter to The President" in pdf_message.caption
@@ -64,6 +47,27 @@ async def test_kit_gives_pdf_phone_scripts_and_contacts(
     assert "More calls, one ask each" in kit.content
     assert "voicemail" in kit.content.lower() and "address" in kit.content
     assert "+1-202-456-1111" in kit.content and "White House contact form" in kit.content
+
+
+async def test_kit_gives_pdf_phone_scripts_and_contacts(
+    running_bot, fake, make_supporter, caplog
+) -> None:
+    ani = make_supporter(1001, "Անի", "Հակոբյան")
+    drive = await started_letters(
+        ani, place="Glendale, CA 91203", story="Իմ տատիկը ծնվել է Շուշիում։"
+    )
+    letter = drive.letters[0]
+    await ani.tap("PDF, phone script", letter)
+
+    # Asked once for a street, with a privacy note and a skip.
+    question = latest(ani)
+    assert "street address" in question.content and "/forget" in question.content
+    assert [label for label, _ in question.buttons] == ["Skip: print without it ⏭"]
+    await ani.say("  12 Elm St,\tApt 3  ")
+    await fake.wait_for(lambda f: f.calls_to("sendDocument") and "Or call" in latest(ani).content)
+    assert supporter_row(running_bot, ani.id).street == "12 Elm St, Apt 3"
+
+    assert_first_kit_reads_as_ani_wrote(fake, ani)
 
     # The next kit does not ask again.
     await ani.tap("PDF, phone script", drive.letters[1])
@@ -86,11 +90,8 @@ async def test_kit_gives_pdf_phone_scripts_and_contacts(
     await assert_clean(running_bot, caplog)
 
 
-async def test_street_can_be_skipped_or_cancelled(running_bot, make_supporter, caplog) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
-    await ani.say("/start")
-    drive = await drive_to_letters(ani)
+async def test_street_can_be_skipped_or_cancelled(running_bot, fake, ani, caplog) -> None:
+    drive = await started_letters(ani)
     await ani.tap("PDF, phone script", drive.letters[0])
     assert "street address" in latest(ani).content
     cancelled = await ani.say("/cancel")
@@ -110,11 +111,9 @@ async def test_street_can_be_skipped_or_cancelled(running_bot, make_supporter, c
 
 
 async def test_a_sticker_or_an_overlong_street_is_refused_and_kept_asking(
-    running_bot, make_supporter, caplog
+    running_bot, ani, caplog
 ) -> None:
-    ani = make_supporter()
-    await ani.say("/start")
-    drive = await drive_to_letters(ani)
+    drive = await started_letters(ani)
     await ani.tap("PDF, phone script", drive.letters[0])
     refused = await ani.say("x" * 121)
     assert "limit here is 120" in refused.content and "street address again" in refused.content
@@ -129,23 +128,23 @@ async def test_a_sticker_or_an_overlong_street_is_refused_and_kept_asking(
 # The kit's PDF is built and uploaded once per letter and wording, then re-sent by file_id.
 
 
-def count_builds(monkeypatch) -> list[str]:
+@pytest.fixture
+def builds(monkeypatch) -> list[str]:
     """Record each PDF the bot builds (its letter body), still building it for real."""
-    builds: list[str] = []
+    bodies: list[str] = []
     build = kits.letter_pdf
 
     def counting(body: str, **kwargs) -> bytes:
-        builds.append(body)
+        bodies.append(body)
         return build(body, **kwargs)
 
     monkeypatch.setattr(kits, "letter_pdf", counting)
-    return builds
+    return bodies
 
 
 async def first_kit(s, street: str | None = None) -> list:
     """/start, two letters, and the first one's kit (with `street`, or skipping it)."""
-    await s.say("/start")
-    drive = await drive_to_letters(s)
+    drive = await started_letters(s)
     await s.tap("PDF, phone script", drive.letters[0])
     if street is None:
         await s.tap("Skip", latest(s))
@@ -156,11 +155,8 @@ async def first_kit(s, street: str | None = None) -> list:
 
 
 async def test_a_second_kit_resends_the_uploaded_pdf(
-    running_bot, make_supporter, monkeypatch, caplog
+    running_bot, fake, ani, builds, caplog
 ) -> None:
-    builds = count_builds(monkeypatch)
-    fake = running_bot.fake
-    ani = make_supporter()
     letters = await first_kit(ani)
     await ani.tap("PDF, phone script", letters[0])
 
@@ -178,11 +174,8 @@ async def test_a_second_kit_resends_the_uploaded_pdf(
 
 
 async def test_a_double_tap_builds_and_uploads_one_pdf(
-    running_bot, make_supporter, monkeypatch, caplog
+    running_bot, fake, ani, builds, caplog
 ) -> None:
-    builds = count_builds(monkeypatch)
-    fake = running_bot.fake
-    ani = make_supporter()
     letters = await first_kit(ani)
     taps = [fake.tap_button(ani.user, letters[1], "PDF, phone script") for _ in range(2)]
     for query_id in taps:
@@ -194,56 +187,47 @@ async def test_a_double_tap_builds_and_uploads_one_pdf(
     await assert_clean(running_bot, caplog)
 
 
-async def test_an_edited_letter_gets_a_new_pdf(
-    running_bot, make_supporter, monkeypatch, caplog
-) -> None:
-    builds = count_builds(monkeypatch)
-    fake = running_bot.fake
-    ani = make_supporter()
+async def a_new_pdf_then_reused(s, builds: list[str], letter) -> tuple[str, str]:
+    """The kit of `letter` uploads a second PDF, which the next kit re-sends in turn.
+
+    Returns the new PDF's file_id and text.
+    """
+    fake = s.fake
+    await s.tap("PDF, phone script", letter)
+    first, second = fake.document_uploads
+    assert second.file_id != first.file_id and fake.document_resends == []
+    text = pdf_text(fake.chat(s.id)[-2])
+    assert len(builds) == 2
+    await s.tap("PDF, phone script", letter)
+    assert [f.file_id for f in fake.document_resends] == [second.file_id]
+    return second.file_id, text
+
+
+async def test_an_edited_letter_gets_a_new_pdf(running_bot, ani, builds, caplog) -> None:
     letters = await first_kit(ani)
     await ani.tap("Edit", letters[0])
     edited = await ani.say(
         "Dear Mr. President,\n\nI rewrote this myself. Please act on the Lachin Corridor.\n\nAni"
     )
-    await ani.tap("PDF, phone script", edited)
-
-    first, second = fake.document_uploads
-    assert second.file_id != first.file_id and fake.document_resends == []
-    assert "I rewrote this myself" in pdf_text(fake.chat(ani.id)[-2])
-    assert len(builds) == 2
-    assert letter_row(running_bot, letter_id_of(edited)).pdf_file_id == second.file_id
-    await ani.tap("PDF, phone script", edited)  # and that one is reused in turn
-    assert [f.file_id for f in fake.document_resends] == [second.file_id]
+    file_id, text = await a_new_pdf_then_reused(ani, builds, edited)
+    assert "I rewrote this myself" in text
+    assert letter_row(running_bot, letter_id_of(edited)).pdf_file_id == file_id
     await assert_clean(running_bot, caplog)
 
 
-async def test_a_new_street_gets_a_new_pdf(
-    running_bot, make_supporter, monkeypatch, caplog
-) -> None:
-    builds = count_builds(monkeypatch)
-    fake = running_bot.fake
-    ani = make_supporter()
+async def test_a_new_street_gets_a_new_pdf(running_bot, fake, ani, builds, caplog) -> None:
     letters = await first_kit(ani, street="12 Elm St")
     assert "12 Elm St" in pdf_text(fake.chat(ani.id)[-2])
     me = await ani.say("/me")
     await ani.tap("Change where I live", me)  # deletes the street too
-    await ani.tap("PDF, phone script", letters[0])
-
-    first, second = fake.document_uploads
-    assert second.file_id != first.file_id and fake.document_resends == []
-    assert "12 Elm St" not in pdf_text(fake.chat(ani.id)[-2])
-    assert len(builds) == 2
-    await ani.tap("PDF, phone script", letters[0])  # and that one is reused in turn
-    assert [f.file_id for f in fake.document_resends] == [second.file_id]
+    _, text = await a_new_pdf_then_reused(ani, builds, letters[0])
+    assert "12 Elm St" not in text
     await assert_clean(running_bot, caplog)
 
 
 async def test_an_unknown_file_id_falls_back_to_one_upload(
-    running_bot, make_supporter, monkeypatch, caplog
+    running_bot, fake, ani, builds, caplog
 ) -> None:
-    builds = count_builds(monkeypatch)
-    fake = running_bot.fake
-    ani = make_supporter()
     letters = await first_kit(ani)
     letter_id = letter_id_of(letters[0])
     with running_bot.store.transaction() as repo:  # as after a token change or a lost file

@@ -7,7 +7,7 @@ import itertools
 from bot.campaign import find_campaign, load_campaign
 from bot.letters import LetterRenderer, LetterRequest, Signer
 from bot.places import Place
-from bot.service import LetterView
+from bot.supporters.views import LetterView
 from bot.telegram.render import MAX_MESSAGE, render, visible_length
 from tests.e2e.helpers import (
     assert_clean,
@@ -16,6 +16,7 @@ from tests.e2e.helpers import (
     letter_id_of,
     letter_row,
     letter_rows,
+    started_letters,
     wait_answered,
 )
 from tests.support import campaign_toml
@@ -48,11 +49,7 @@ def test_plain_text_letters_of_the_bundled_campaign_always_fit_one_message() -> 
     assert longest_message("🌻" * 1200) > MAX_MESSAGE
 
 
-async def test_emoji_story_letter_arrives_as_a_document(
-    running_bot, make_supporter, caplog
-) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
+async def test_emoji_story_letter_arrives_as_a_document(running_bot, fake, ani, caplog) -> None:
     await ani.say("/start")
     story = "🌻" * 1190 + " Shushi."  # 1,198 characters, 2,388 UTF-16 units
     drive = await drive_to_letters(
@@ -138,10 +135,8 @@ async def test_long_talking_points_letter_is_a_document(
         await assert_clean(bot, caplog)
 
 
-async def test_document_letter_says_how_to_send_it(running_bot, make_supporter, caplog) -> None:
-    ani = make_supporter()
-    await ani.say("/start")
-    drive = await drive_to_letters(
+async def test_document_letter_says_how_to_send_it(running_bot, ani, caplog) -> None:
+    drive = await started_letters(
         ani, story="🌻" * 1190, unselect=("The Secretary of State",), letters=1
     )
     (message,) = drive.letters

@@ -33,7 +33,7 @@ from bot.store import Store
 from bot.telegram.app import build_application
 from bot.telegram.webhook import HEALTH_PATH, SECRET_HEADER, WEBHOOK_PATH, listen, serve_webhook
 from tests.e2e.conftest import TEST_TOKEN, Supporter
-from tests.e2e.helpers import drive_to_letters
+from tests.e2e.helpers import started_letters
 from tests.fakes.telegram_api import BotMessage, FakeTelegram
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
@@ -232,7 +232,7 @@ class Nginx:
 
 @dataclass
 class Instance:
-    """One `campaign-bot run --webhook`, as cli.py builds it, and the updates it was given."""
+    """One `campaign-bot run --webhook`, as bot/cli/run.py builds it, and its updates."""
 
     port: int
     app: Any
@@ -348,8 +348,7 @@ async def test_a_whole_conversation_spread_over_both_instances(
     """One supporter's updates alternate between the instances; the draft lives in the shared
     database, so the letters come out as they do with one instance."""
     ani: Supporter = make_supporter()
-    await ani.say("/start")
-    drive = await drive_to_letters(ani)
+    drive = await started_letters(ani)
     assert len(drive.letters) == 2
 
     first, second = deployment.instances

@@ -15,9 +15,8 @@ ERROR_WORDS = "Sorry, something went wrong"
 
 
 async def test_place_and_story_sent_at_once_are_taken_in_order(
-    running_bot, make_supporter, caplog
+    running_bot, fake, make_supporter, caplog
 ) -> None:
-    fake = running_bot.fake
     for n in range(5):  # several supporters, so the race has chances to show
         ani = make_supporter(3001 + n, f"Ani{n}")
         await ani.say("/start")
@@ -35,10 +34,8 @@ async def test_place_and_story_sent_at_once_are_taken_in_order(
 
 
 async def test_a_double_tap_on_write_a_letter_opens_one_draft(
-    running_bot, make_supporter, caplog
+    running_bot, fake, ani, caplog
 ) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
     await ani.say("/demands")  # the summary ends with the button
     summary = ani.message_with("Write a letter")
     first = fake.tap_button(ani.user, summary, "Write a letter")
@@ -51,9 +48,8 @@ async def test_a_double_tap_on_write_a_letter_opens_one_draft(
 
 
 async def test_a_flood_from_one_supporter_gets_one_notice_and_others_are_answered(
-    running_bot, make_supporter
+    running_bot, fake, make_supporter
 ) -> None:
-    fake = running_bot.fake
     ani, bob = make_supporter(4001, "Ani"), make_supporter(4002, "Bob")
     await ani.say("/start")
     for n in range(150):

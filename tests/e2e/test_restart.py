@@ -93,10 +93,9 @@ def _drafts_and_letters(database_url: str) -> tuple[list[Draft], list[Letter]]:
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 async def test_restart_mid_letter_loses_nothing(
-    bot_process: BotProcess, make_supporter, database_url: str, sig: signal.Signals
+    bot_process: BotProcess, ani, database_url: str, sig: signal.Signals
 ) -> None:
     bot_process.start()
-    ani = make_supporter()
     await _to_story_step(ani)
     old_prompt = ani.fake.last_message(ani.id)
     assert old_prompt is not None
@@ -124,11 +123,8 @@ async def test_restart_mid_letter_loses_nothing(
     assert [c.describe() for c in ani.fake.errors] == []
 
 
-async def test_a_button_tapped_after_restart_resumes_the_step(
-    bot_process: BotProcess, make_supporter
-) -> None:
+async def test_a_button_tapped_after_restart_resumes_the_step(bot_process: BotProcess, ani) -> None:
     bot_process.start()
-    ani = make_supporter()
     await ani.say("/letter")
     targets_prompt = ani.fake.last_message(ani.id)
     bot_process.stop(signal.SIGKILL)
@@ -138,10 +134,9 @@ async def test_a_button_tapped_after_restart_resumes_the_step(
     assert ani.fake.unanswered_callbacks() == []
 
 
-async def test_the_token_never_reaches_the_logs(bot_process: BotProcess, make_supporter) -> None:
+async def test_the_token_never_reaches_the_logs(bot_process: BotProcess, ani) -> None:
     bot_process.args = ["--verbose"]  # debug logging: PTB and httpx log URLs there
     bot_process.start()
-    ani = make_supporter()
     await ani.say("/start")
     await ani.say("/demands")
     bot_process.stop(signal.SIGTERM)

@@ -8,8 +8,7 @@ from bot.store import Letter
 from bot.store import Supporter as SupporterRow
 
 
-async def test_new_supporter_gets_a_personal_letter(running_bot, make_supporter) -> None:
-    ani = make_supporter()
+async def test_new_supporter_gets_a_personal_letter(running_bot, ani) -> None:
     welcome = await ani.say("/start ig_story")
     assert "Welcome" in welcome.content
     assert "Who should get your letter" in welcome.content  # the first question, at once

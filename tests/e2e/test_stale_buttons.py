@@ -12,6 +12,7 @@ from tests.e2e.helpers import (
     letter_row,
     letter_rows,
     settle,
+    started_letters,
     step_of,
     supporter_row,
     wait_answered,
@@ -26,9 +27,7 @@ async def to_story_step(s) -> None:
     assert step_of(latest(s)) == "story"
 
 
-async def test_old_prompt_button_changes_nothing(running_bot, make_supporter, caplog) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
+async def test_old_prompt_button_changes_nothing(running_bot, fake, ani, caplog) -> None:
     await to_story_step(ani)
     place_prompt = next(m for m in fake.chat(ani.id) if step_of(m) == "place")
     assert place_prompt.buttons  # the place question's Skip is still on screen
@@ -50,11 +49,8 @@ async def test_old_prompt_button_changes_nothing(running_bot, make_supporter, ca
     await assert_clean(running_bot, caplog)
 
 
-async def test_button_of_a_finished_draft_leads_back(running_bot, make_supporter, caplog) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
-    await ani.say("/start")
-    drive = await drive_to_letters(ani)
+async def test_button_of_a_finished_draft_leads_back(running_bot, fake, ani, caplog) -> None:
+    drive = await started_letters(ani)
     story_prompt = next(m for m in fake.chat(ani.id) if step_of(m) == "story")
     rows = letter_rows(running_bot, ani.id)
 
@@ -69,9 +65,7 @@ async def test_button_of_a_finished_draft_leads_back(running_bot, make_supporter
     await assert_clean(running_bot, caplog)
 
 
-async def test_double_tap_on_continue_moves_one_step(running_bot, make_supporter, caplog) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
+async def test_double_tap_on_continue_moves_one_step(running_bot, fake, ani, caplog) -> None:
     await ani.say("/letter")
     prompt = latest(ani)
     revision = active_draft(running_bot, ani.id).revision
@@ -115,11 +109,7 @@ TAMPERED = [
 ]
 
 
-async def test_tampered_callback_data_is_answered_politely(
-    running_bot, make_supporter, caplog
-) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
+async def test_tampered_callback_data_is_answered_politely(running_bot, fake, ani, caplog) -> None:
     # Straight into a draft: each tampered tap below may cost a send, and the whole test must
     # stay under Telegram's 30 sends a second.
     await ani.say("/letter")
@@ -163,12 +153,11 @@ async def test_tampered_letter_buttons_without_any_data(
     await assert_clean(running_bot, caplog)
 
 
-async def test_someone_elses_letter_id_does_nothing(running_bot, make_supporter, caplog) -> None:
-    fake = running_bot.fake
-    ani = make_supporter(1001, "Ani", "Hakobyan")
+async def test_someone_elses_letter_id_does_nothing(
+    running_bot, fake, ani, make_supporter, caplog
+) -> None:
     eve = make_supporter(1666, "Eve", "Mallory")
-    await ani.say("/start")
-    drive = await drive_to_letters(ani, unselect=("The Secretary of State",), letters=1)
+    drive = await started_letters(ani, unselect=("The Secretary of State",), letters=1)
     ani_letter_id = letter_id_of(drive.letters[0])
     ani_draft_id = letter_row(running_bot, ani_letter_id).draft_id
     before = letter_row(running_bot, ani_letter_id)
@@ -202,12 +191,9 @@ async def test_someone_elses_letter_id_does_nothing(running_bot, make_supporter,
 
 
 async def test_letter_id_too_large_for_the_database_is_harmless(
-    running_bot, make_supporter, caplog
+    running_bot, fake, ani, caplog
 ) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
-    await ani.say("/start")
-    drive = await drive_to_letters(ani, unselect=("The Secretary of State",), letters=1)
+    drive = await started_letters(ani, unselect=("The Secretary of State",), letters=1)
     data = "l|" + "9" * 57 + "|sent"
     assert len(data.encode()) == 64
     mark = fake.version
@@ -220,9 +206,8 @@ async def test_letter_id_too_large_for_the_database_is_harmless(
 
 
 async def test_stale_tap_on_the_current_prompt_makes_no_failed_edit(
-    running_bot, make_supporter, caplog
+    running_bot, ani, caplog
 ) -> None:
-    ani = make_supporter()
     await ani.say("/letter")
     prompt = latest(ani)
     draft = active_draft(running_bot, ani.id)
@@ -231,11 +216,7 @@ async def test_stale_tap_on_the_current_prompt_makes_no_failed_edit(
     await assert_clean(running_bot, caplog)
 
 
-async def test_double_tap_on_a_prompt_makes_no_failed_edit(
-    running_bot, make_supporter, caplog
-) -> None:
-    fake = running_bot.fake
-    ani = make_supporter()
+async def test_double_tap_on_a_prompt_makes_no_failed_edit(running_bot, fake, ani, caplog) -> None:
     await ani.say("/letter")
     prompt = latest(ani)
     first = fake.tap_button(ani.user, prompt, "Continue")
@@ -245,10 +226,7 @@ async def test_double_tap_on_a_prompt_makes_no_failed_edit(
     await assert_clean(running_bot, caplog)
 
 
-async def test_continue_my_letter_after_the_draft_is_finished(
-    running_bot, make_supporter, caplog
-) -> None:
-    ani = make_supporter()
+async def test_continue_my_letter_after_the_draft_is_finished(running_bot, ani, caplog) -> None:
     await ani.say("/letter")
     welcome = await ani.say("/start")
     await ani.tap("Continue my letter", welcome)

@@ -5,31 +5,40 @@ from __future__ import annotations
 from datetime import date
 
 from bot.campaign import Campaign, Target
-from bot.officials.members import Member
 from bot.officials.targets import member_target
+from bot.store.models import Legislator
 
 CHECKED = date(2026, 11, 1)
-SENATOR = Member(
-    bioguide_id="C000127",
-    first_name="Maria",
-    last_name="Cantwell",
-    official_full="Maria Cantwell",
-    chamber="sen",
-    state="WA",
-    party="Democrat",
+
+
+def _member(bioguide_id: str, name: str, chamber: str, **contact: str | int) -> Legislator:
+    """A Democrat from Washington, as the congress-legislators import stores one."""
+    first, last = name.split()
+    return Legislator(
+        bioguide_id=bioguide_id,
+        first_name=first,
+        last_name=last,
+        official_full=name,
+        chamber=chamber,
+        state="WA",
+        party="Democrat",
+        **contact,
+    )
+
+
+SENATOR = _member(
+    "C000127",
+    "Maria Cantwell",
+    "sen",
     phone="202-224-3441",
     address="511 Hart Senate Office Building Washington DC 20510",
     contact_form="https://www.cantwell.senate.gov/public/index.cfm/email-maria",
 )
-REPRESENTATIVE = Member(
-    bioguide_id="J000298",
-    first_name="Pramila",
-    last_name="Jayapal",
-    official_full="Pramila Jayapal",
-    chamber="rep",
-    state="WA",
+REPRESENTATIVE = _member(
+    "J000298",
+    "Pramila Jayapal",
+    "rep",
     district=7,
-    party="Democrat",
     phone="202-225-3106",
     address="2346 Rayburn House Office Building Washington DC 20515",
     url="https://jayapal.house.gov",

@@ -1,7 +1,7 @@
 """SQLite with a second writer (an import, a second process): writers queue, readers don't.
 
 SQLite only: PostgreSQL has row locks and MVCC; its counterpart is the concurrency tests that
-run on both databases (tests/telegram/test_ordering.py, tests/test_broadcasts.py).
+run on both databases (tests/telegram/test_ordering.py, tests/test_broadcast_lifecycle.py).
 """
 
 from __future__ import annotations
