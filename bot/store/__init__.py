@@ -9,7 +9,8 @@ from bot.store.models import (
     LetterDemand,
     Supporter,
 )
-from bot.store.repo import Conversation, Repo, Store
+from bot.store.repo import Conversation, Repo
+from bot.store.store import Store
 
 __all__ = [
     "Broadcast",

@@ -45,7 +45,7 @@ def take(repo: Repo, user_id: int, update_id: int, holder: str, lease: timedelta
         )
         .returning(col(ChatLease.user_id))  # rowcount is not reliable for upserts on psycopg
     )
-    if repo.session.connection().execute(statement).first() is None:
+    if repo.session.execute(statement).first() is None:
         return Take.BUSY
     if repo.session.get(HandledUpdate, update_id) is not None:
         release(repo, user_id, holder)
@@ -60,17 +60,14 @@ def finish(repo: Repo, user_id: int, update_id: int, holder: str) -> None:
 
 
 def release(repo: Repo, user_id: int, holder: str) -> None:
-    repo.session.connection().execute(
+    repo.bulk(
         delete(ChatLease).where(col(ChatLease.user_id) == user_id, col(ChatLease.holder) == holder)
     )
 
 
 def release_all(repo: Repo, holder: str) -> int:
     """At start-up: leases this instance held when it stopped (or crashed) are void."""
-    result = repo.session.connection().execute(
-        delete(ChatLease).where(col(ChatLease.holder) == holder)
-    )
-    return int(result.rowcount or 0)
+    return repo.bulk(delete(ChatLease).where(col(ChatLease.holder) == holder))
 
 
 def seen(repo: Repo, update_id: int) -> bool:
@@ -85,8 +82,6 @@ def seen(repo: Repo, update_id: int) -> bool:
 
 def prune(repo: Repo, before: datetime) -> int:
     """Forget updates handled before `before` and leases that have expired."""
-    result = repo.session.connection().execute(
-        delete(HandledUpdate).where(col(HandledUpdate.handled_at) < before)
-    )
-    repo.session.connection().execute(delete(ChatLease).where(col(ChatLease.expires_at) < utcnow()))
-    return int(result.rowcount or 0)
+    forgotten = repo.bulk(delete(HandledUpdate).where(col(HandledUpdate.handled_at) < before))
+    repo.bulk(delete(ChatLease).where(col(ChatLease.expires_at) < utcnow()))
+    return forgotten

@@ -1,31 +1,23 @@
-"""Queries, and the unit of work that runs them off the event loop.
+"""The supporter's queries (supporters, drafts, letters), bound to one transaction.
 
-`Store.run(fn, ...)` calls `fn(repo, ...)` inside one transaction on a worker thread, so database
-work never stalls other users' updates. SQLite gets a single writer thread (it serializes writes
-anyway, and this avoids lock contention); other databases get a small pool.
+Other concerns keep their queries beside them (broadcast_queries, officials, leases, ...), each
+taking a `Repo` first; `Store` (bot/store/store.py) runs them off the event loop.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, cast
 
-from sqlalchemy import JSON, and_, bindparam, delete, func, update
+from sqlalchemy import CursorResult, and_, delete, func, update
 from sqlalchemy import select as sa_select  # sqlmodel's select types at most 4 columns
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import Session, col, select
 
-from bot.store.db import READ_ONLY, create_db_engine, is_sqlite
 from bot.store.models import Draft, Letter, LetterDemand, Supporter, utcnow
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,35 +33,8 @@ class Conversation:
     addressing_letter_id: int | None = None  # a kit waits for the supporter's street
 
 
-# The two statements of every message and button, built once (building them costs more than
-# running them on SQLite).
-_CONVERSATION = (
-    sa_select(
-        col(Supporter.id),
-        col(Supporter.editing_letter_id),
-        col(Supporter.overflow_until),
-        col(Draft.id),
-        col(Draft.revision),
-        col(Draft.state),
-        col(Supporter.addressing_letter_id),
-    )
-    .select_from(Supporter)
-    .outerjoin(Draft, and_(col(Draft.supporter_id) == Supporter.id, col(Draft.status) == "active"))
-    .where(col(Supporter.telegram_id) == bindparam("telegram_id"))
-)
-_ADVANCE = (
-    update(Draft)
-    .where(
-        col(Draft.id) == bindparam("draft_id"),
-        col(Draft.revision) == bindparam("seen_revision"),
-    )
-    .values(
-        state=bindparam("next_state", type_=JSON),
-        revision=bindparam("next_revision"),
-        status=bindparam("next_status"),
-        updated_at=bindparam("now"),
-    )
-)
+# Bulk UPDATE/DELETE statements leave the session's objects alone (nothing here holds them).
+BULK = {"synchronize_session": False}
 
 
 def _row_id(row: Letter) -> int:
@@ -90,6 +55,11 @@ class Repo:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def bulk(self, statement: UpdateBase) -> int:
+        """Run a bulk UPDATE, INSERT or DELETE in this transaction; how many rows it changed."""
+        result = self.session.execute(statement, execution_options=BULK)
+        return int(cast(CursorResult[Any], result).rowcount or 0)
 
     # Supporters
     def supporter(self, telegram_id: int) -> Supporter | None:
@@ -114,25 +84,22 @@ class Repo:
 
     def invited_count(self, supporter_id: int) -> int:
         """How many supporters joined through this supporter's invite link."""
-        return int(
-            self.session.connection()
-            .execute(sa_select(func.count()).where(col(Supporter.referrer_id) == supporter_id))
-            .scalar_one()
-        )
+        return self.session.exec(
+            select(func.count()).where(col(Supporter.referrer_id) == supporter_id)
+        ).one()
 
     def campaign_totals(self, campaign_id: str) -> tuple[int, int]:
         """(supporters, letters sent) for everyone: what one person's letter adds up to."""
-        connection = self.session.connection()
-        supporters = connection.execute(sa_select(func.count(col(Supporter.id)))).scalar_one()
-        sent = connection.execute(
-            sa_select(func.count(col(Letter.id))).where(
+        supporters = self.session.exec(select(func.count(col(Supporter.id)))).one()
+        sent = self.session.exec(
+            select(func.count(col(Letter.id))).where(
                 col(Letter.campaign_id) == campaign_id, col(Letter.sent_at).is_not(None)
             )
-        ).scalar_one()
-        return int(supporters), int(sent)
+        ).one()
+        return supporters, sent
 
     def set_blocked(self, telegram_id: int, blocked: bool) -> None:
-        self.session.connection().execute(
+        self.bulk(
             update(Supporter)
             .where(col(Supporter.telegram_id) == telegram_id)
             .values(blocked=blocked, updated_at=utcnow())
@@ -144,7 +111,7 @@ class Repo:
 
     def forget_supporter(self, supporter: Supporter) -> None:
         """Delete personal data; letters stay only as anonymous counts (no body, no owner)."""
-        self.session.connection().execute(
+        self.bulk(
             update(Letter)
             .where(col(Letter.supporter_id) == supporter.id)
             .values(
@@ -156,9 +123,7 @@ class Repo:
                 pdf_key=None,
             )
         )
-        self.session.connection().execute(
-            delete(Draft).where(col(Draft.supporter_id) == supporter.id)
-        )
+        self.bulk(delete(Draft).where(col(Draft.supporter_id) == supporter.id))
         self.session.delete(supporter)
 
     def supporter_by_id(self, supporter_id: int) -> Supporter | None:
@@ -167,7 +132,21 @@ class Repo:
     # Drafts
     def conversation(self, telegram_id: int) -> Conversation | None:
         """The supporter and their active draft, if any, in a single query."""
-        row = self.session.connection().execute(_CONVERSATION, {"telegram_id": telegram_id}).first()
+        active = and_(col(Draft.supporter_id) == Supporter.id, col(Draft.status) == "active")
+        row = self.session.execute(
+            sa_select(
+                col(Supporter.id),
+                col(Supporter.editing_letter_id),
+                col(Supporter.overflow_until),
+                col(Draft.id),
+                col(Draft.revision),
+                col(Draft.state),
+                col(Supporter.addressing_letter_id),
+            )
+            .select_from(Supporter)
+            .outerjoin(Draft, active)
+            .where(col(Supporter.telegram_id) == telegram_id)
+        ).first()
         if row is None:
             return None
         return Conversation(
@@ -179,7 +158,7 @@ class Repo:
         return self.conversation(supporter.telegram_id) if supporter else None
 
     def set_overflow(self, supporter_id: int, until: datetime | None) -> None:
-        self.session.connection().execute(
+        self.bulk(
             update(Supporter).where(col(Supporter.id) == supporter_id).values(overflow_until=until)
         )
 
@@ -187,18 +166,12 @@ class Repo:
         self, draft_id: int, revision: int, state: dict[str, Any], status: str = "active"
     ) -> bool:
         """Save the next state only if nobody moved the draft since `revision` was read."""
-        result = self.session.connection().execute(
-            _ADVANCE,
-            {
-                "draft_id": draft_id,
-                "seen_revision": revision,
-                "next_revision": revision + 1,
-                "next_state": state,
-                "next_status": status,
-                "now": utcnow(),
-            },
+        moved = self.bulk(
+            update(Draft)
+            .where(col(Draft.id) == draft_id, col(Draft.revision) == revision)
+            .values(state=state, revision=revision + 1, status=status, updated_at=utcnow())
         )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return moved == 1
 
     def active_draft(self, supporter_id: int) -> Draft | None:
         return self.session.exec(
@@ -217,12 +190,11 @@ class Repo:
         return draft
 
     def close_drafts(self, supporter_id: int, status: str) -> int:
-        result = self.session.connection().execute(
+        return self.bulk(
             update(Draft)
             .where(col(Draft.supporter_id) == supporter_id, col(Draft.status) == "active")
             .values(status=status, updated_at=utcnow())
         )
-        return int(getattr(result, "rowcount", 0) or 0)
 
     # Letters
     def letters_of_draft(self, draft_id: int) -> Sequence[Letter]:
@@ -255,16 +227,18 @@ class Repo:
 
     def mark_sent(self, supporter_id: int, letter_id: int) -> bool:
         """Record a send once: a conditional update, so a double tap or a retry changes nothing."""
-        result = self.session.connection().execute(
-            update(Letter)
-            .where(
-                col(Letter.id) == letter_id,
-                col(Letter.supporter_id) == supporter_id,
-                col(Letter.sent_at).is_(None),
+        return (
+            self.bulk(
+                update(Letter)
+                .where(
+                    col(Letter.id) == letter_id,
+                    col(Letter.supporter_id) == supporter_id,
+                    col(Letter.sent_at).is_(None),
+                )
+                .values(sent_at=utcnow(), outcome="sent")
             )
-            .values(sent_at=utcnow(), outcome="sent")
+            == 1
         )
-        return bool(getattr(result, "rowcount", 0))
 
     def save_letter(self, letter: Letter) -> None:
         self.session.add(letter)
@@ -278,82 +252,19 @@ class Repo:
         ).one()
         return int(row[0]), int(row[1])
 
-    # The printable kit's PDF as Telegram holds it (see bot.kits.KitPdf)
+    # The printable kit's PDF as Telegram holds it (see bot.supporters.kits.KitPdf)
     def letter_pdf_file_id(self, letter_id: int, key: str) -> str | None:
         """The file_id of the letter's PDF built from `key`'s inputs; None for any other."""
-        file_id: str | None = (
-            self.session.connection()
-            .execute(
-                sa_select(col(Letter.pdf_file_id)).where(
-                    col(Letter.id) == letter_id, col(Letter.pdf_key) == key
-                )
+        return self.session.exec(
+            select(col(Letter.pdf_file_id)).where(
+                col(Letter.id) == letter_id, col(Letter.pdf_key) == key
             )
-            .scalar()
-        )
-        return file_id
+        ).first()
 
     def set_letter_pdf(self, letter_id: int, key: str, file_id: str) -> None:
         """Keep the uploaded PDF's file_id with its key; it replaces an older one."""
-        self.session.connection().execute(
+        self.bulk(
             update(Letter)
             .where(col(Letter.id) == letter_id)
             .values(pdf_key=key, pdf_file_id=file_id)
         )
-
-
-class Store:
-    """Owns the engine and the worker threads; `run` is how the bot reaches the database."""
-
-    def __init__(self, engine: Engine, workers: int | None = None) -> None:
-        self.engine = engine
-        self._read_engine = engine.execution_options(**{READ_ONLY: True})
-        sqlite = engine.dialect.name == "sqlite"
-        self._executor = ThreadPoolExecutor(
-            max_workers=workers or (1 if sqlite else 8), thread_name_prefix="db"
-        )
-        # Long reads (stats, exports) get threads of their own: on SQLite in WAL mode they read
-        # a snapshot beside the writer, so an organizer's report never stalls supporters.
-        self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="db-read")
-
-    @classmethod
-    def from_url(cls, url: str) -> Store:
-        return cls(create_db_engine(url), workers=1 if is_sqlite(url) else None)
-
-    @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[Repo]:
-        """A synchronous unit of work for the CLI and tests: commit on success, else roll back.
-
-        `write=False` is for long reads (reports, exports): on SQLite they read a snapshot
-        without taking the write lock, so they never hold up supporters' updates.
-        """
-        engine = self.engine if write else self._read_engine
-        with Session(engine, expire_on_commit=False) as session:
-            yield Repo(session)
-            session.commit()
-
-    def call(self, fn: Callable[Concatenate[Repo, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        with self.transaction() as repo:
-            return fn(repo, *args, **kwargs)
-
-    def query(self, fn: Callable[Concatenate[Repo, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Like `call`, for read-only work: no write lock taken."""
-        with self.transaction(write=False) as repo:
-            return fn(repo, *args, **kwargs)
-
-    async def run(
-        self, fn: Callable[Concatenate[Repo, P], T], *args: P.args, **kwargs: P.kwargs
-    ) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, lambda: self.call(fn, *args, **kwargs))
-
-    async def read(
-        self, fn: Callable[Concatenate[Repo, P], T], *args: P.args, **kwargs: P.kwargs
-    ) -> T:
-        """Like `run`, for slow read-only work (reports): off the writer's thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._readers, lambda: self.query(fn, *args, **kwargs))
-
-    def close(self) -> None:
-        self._readers.shutdown(wait=True)
-        self._executor.shutdown(wait=True)
-        self.engine.dispose()

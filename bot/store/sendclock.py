@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from bot.store.models import SendClock
-from bot.store.repo import Repo
+from bot.store.repo import BULK, Repo
 
 BOT = "bot"
 
@@ -50,15 +50,14 @@ def next_slot(repo: Repo, interval: float) -> Slot:
         .values(next_at=start + step)
         .returning(col(SendClock.next_at) - step, now)
     )
-    connection = repo.session.connection()
-    row = connection.execute(statement).first()
+    row = repo.session.execute(statement, execution_options=BULK).first()
     if row is not None:
         return Slot(True, float(row[0]), float(row[1]))
-    busy = connection.execute(
+    busy = repo.session.execute(
         select(col(SendClock.next_at), now).where(col(SendClock.name) == BOT)
     ).first()
     if busy is None:  # the row a migration inserts was deleted: put it back, send now
-        at = float(connection.execute(select(now)).scalar_one())
+        at = float(repo.session.execute(select(now)).scalar_one())
         repo.session.add(SendClock(name=BOT, next_at=at + interval))
         return Slot(True, at, at)
     return Slot(False, float(busy[0]), float(busy[1]))
