@@ -122,7 +122,7 @@ class DirectoryAge:
 def directory_age(repo: Repo, stale_after_days: int, today: date) -> DirectoryAge:
     """Read the directory's age and warnings (through `Store.call` or `Store.read`)."""
     # Imported here: the campaign core stays usable without the database stack.
-    from bot.officials.datasets import imported_at, status, warnings
+    from bot.officials.status import imported_at, status, warnings
 
     info = status(repo, today)
     moment = imported_at(info)

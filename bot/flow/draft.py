@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from bot.districts import District
 from bot.places import Place, PlaceReading
 
 
@@ -24,19 +25,6 @@ class Step(StrEnum):
 
 
 STEP_ORDER = tuple(Step)
-
-
-@dataclass(frozen=True)
-class District:
-    """A congressional district a ZIP may be in, with how its member reads on a button."""
-
-    state: str
-    number: int  # 0: at-large, or a delegate's seat
-    label: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.state}-{self.number}"
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ class Letter(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     outcome: str | None = Field(default=None, max_length=32)
     # The printable kit's PDF as Telegram holds it, re-sent by file_id instead of built again,
-    # and the hash of what it was built from (bot.kits.KitPdf): another hash, another PDF.
+    # and the hash of what it was built from (bot.supporters.kits.KitPdf): new hash, new PDF.
     pdf_file_id: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     pdf_key: str | None = Field(default=None, max_length=64)
 
@@ -130,7 +130,7 @@ class Broadcast(SQLModel, table=True):
 
 class BroadcastDelivery(SQLModel, table=True):
     """One recipient of a broadcast, claimed by one instance under a lease, and marked
-    attempted before its send, so no instance ever sends it twice (bot/store/broadcasts.py)."""
+    attempted before its send, so no instance ever sends it twice (bot/store/delivery_claims.py)."""
 
     __tablename__ = "broadcast_delivery"
     __table_args__ = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -20,15 +21,16 @@ from telegram.request import BaseRequest
 
 from bot.campaign import Campaign
 from bot.config import Settings
-from bot.service import LetterService
 from bot.store import Store
 from bot.store.leases import prune
 from bot.store.models import utcnow
-from bot.telegram.admin import AdminGate, AdminHandlers
-from bot.telegram.handlers import SUPPORTER_COMMANDS, Handlers
+from bot.telegram.admin import AdminHandlers
+from bot.telegram.admin_access import AdminGate
 from bot.telegram.ordering import FloodGuard, OneAtATime
 from bot.telegram.ratelimit import BotRateLimiter, LocalClock, SharedClock
 from bot.telegram.render import render
+from bot.telegram.supporters import SupporterHandlers
+from bot.telegram.texts import supporter_commands
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +84,32 @@ def build_application(
     and broadcast claims. With `shared_send_budget` (several instances) they share one send
     budget and all work on running broadcasts."""
     holder = f"{socket.gethostname()}/{instance}"
-    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+    builder = _builder(settings, store, flood or FloodGuard(), holder)
+    if rate_limiter:
+        # Several instances (webhooks) share one send budget in the database; one polling
+        # process (the only kind there can be one of) keeps its own.
+        clock = SharedClock(store) if shared_send_budget else LocalClock()
+        builder = builder.rate_limiter(BotRateLimiter(clock))
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    gate = AdminGate(settings.admin_ids, supporter_commands())
+    admin = AdminHandlers(
+        campaign, store, gate, paid_broadcasts=settings.paid_broadcasts, holder=holder
+    )
+    builder = builder.post_init(_post_init(store, gate, admin, shared_send_budget))
+    app = builder.build()
+    admin.register(app)  # first: its callback pattern must win over the supporters' handler
+    SupporterHandlers(campaign, store, gate).register(app)
+    return app
+
+
+def _builder(
+    settings: Settings, store: Store, flood: FloodGuard, holder: str
+) -> ApplicationBuilder[Any, Any, Any, Any, Any, Any]:
+    """Token and Bot API address, HTML by default, and one supporter's updates at a time."""
+    return (
         Application.builder()
         .token(settings.require_token())
         .base_url(settings.base_url)
@@ -97,30 +124,21 @@ def build_application(
             OneAtATime(
                 store,
                 workers=CONCURRENT_UPDATES,
-                flood=flood or FloodGuard(),
+                flood=flood,
                 on_flood=_slow_down,
                 holder=holder,
             )
         )
     )
-    if rate_limiter:
-        # Several instances (webhooks) share one send budget in the database; one polling
-        # process (the only kind there can be one of) keeps its own.
-        clock = SharedClock(store) if shared_send_budget else LocalClock()
-        builder = builder.rate_limiter(BotRateLimiter(clock))
-    if request is not None:
-        builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
-    gate = AdminGate(settings.admin_ids, SUPPORTER_COMMANDS)
-    admin = AdminHandlers(
-        campaign, store, gate, paid_broadcasts=settings.paid_broadcasts, holder=holder
-    )
 
+
+def _post_init(
+    store: Store, gate: AdminGate, admin: AdminHandlers, shared_send_budget: bool
+) -> Callable[[Application[Any, Any, Any, Any, Any, Any]], Coroutine[Any, Any, None]]:
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Menus and interrupted broadcasts; a failure here must never stop the bot starting."""
         try:
-            await app.bot.set_my_commands([BotCommand(c, d) for c, d in SUPPORTER_COMMANDS])
+            await app.bot.set_my_commands([BotCommand(c, d) for c, d in supporter_commands()])
         except TelegramError as error:
             log.warning("could not set the command menu: %s", error)
         await gate.set_menus(app)
@@ -134,8 +152,4 @@ def build_application(
 
                 app.job_queue.run_repeating(join, interval=JOIN_BROADCASTS_EVERY, first=1)
 
-    builder = builder.post_init(post_init)
-    app = builder.build()
-    admin.register(app)  # first: its callback pattern must win over the supporters' handler
-    Handlers(campaign, store, LetterService(campaign), gate).register(app)
-    return app
+    return post_init

@@ -1,19 +1,21 @@
-"""Inline keyboards for prompts, letters and menus. Labels are plain text (no HTML)."""
+"""Inline keyboards for prompts, letters and menus; labels come from the texts catalogue
+(bot/telegram/texts.py) and are plain text (no HTML)."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.flow import Prompt, Step
-from bot.service import LetterView
+from bot.supporters.views import LetterView
 from bot.telegram.callbacks import DraftAction, LetterAction, MenuAction, encode
 from bot.telegram.render import plain
+from bot.telegram.texts import label
 
 BUTTON_LABEL_LIMIT = 48
 
 
-def _button(label: str, callback: DraftAction | LetterAction | MenuAction) -> InlineKeyboardButton:
-    return InlineKeyboardButton(plain(label, BUTTON_LABEL_LIMIT), callback_data=encode(callback))
+def _button(text: str, callback: DraftAction | LetterAction | MenuAction) -> InlineKeyboardButton:
+    return InlineKeyboardButton(plain(text, BUTTON_LABEL_LIMIT), callback_data=encode(callback))
 
 
 def prompt_keyboard(prompt: Prompt, draft_id: int, revision: int) -> InlineKeyboardMarkup | None:
@@ -21,34 +23,35 @@ def prompt_keyboard(prompt: Prompt, draft_id: int, revision: int) -> InlineKeybo
     if prompt.multi:
         toggles = [("t", c) for c in prompt.choices] + [("a", c) for c in prompt.asks]
         for kind, choice in toggles:
-            mark = "✅" if choice.selected else "⬜"
-            action = DraftAction(draft_id, revision, kind, choice.id)
-            rows.append([_button(f"{mark} {choice.label}", action)])
-        rows.append([_button("Continue ➡️", DraftAction(draft_id, revision, "ok"))])
+            text = label("selected" if choice.selected else "unselected", label=choice.label)
+            rows.append([_button(text, DraftAction(draft_id, revision, kind, choice.id))])
+        rows.append([_button(label("continue"), DraftAction(draft_id, revision, "ok"))])
     elif prompt.choices:  # pick one: the answer is the tap itself
         for choice in prompt.choices:
             rows.append([_button(choice.label, DraftAction(draft_id, revision, "t", choice.id))])
     if prompt.step is Step.NAME and prompt.default:
-        rows.append([_button(f"✍️ Sign as {prompt.default}", DraftAction(draft_id, revision, "ok"))])
+        rows.append(
+            [_button(label("sign_as", name=prompt.default), DraftAction(draft_id, revision, "ok"))]
+        )
     if prompt.skippable:
-        rows.append([_button("Skip ⏭", DraftAction(draft_id, revision, "skip"))])
+        rows.append([_button(label("skip"), DraftAction(draft_id, revision, "skip"))])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
 def letter_keyboard(letter: LetterView) -> InlineKeyboardMarkup:
-    sent_label = "✅ Sent: thank you!" if letter.sent else "📮 I sent it"
+    sent_label = label("sent" if letter.sent else "i_sent_it")
     # After a supporter's own edit, a new wording would replace their words: say so.
-    again_label = "🔄 New wording (drops my edit)" if letter.edited else "🔄 Another wording"
+    again_label = label("new_wording_drops_edit" if letter.edited else "another_wording")
     return InlineKeyboardMarkup(
         [
             [_button(sent_label, LetterAction(letter.id, "sent"))],
             [
                 _button(again_label, LetterAction(letter.id, "again")),
-                _button("✏️ Edit", LetterAction(letter.id, "edit")),
+                _button(label("edit"), LetterAction(letter.id, "edit")),
             ],
             [
-                _button("📦 PDF, phone script", LetterAction(letter.id, "kit")),
-                _button("↩️ Start over", MenuAction("letter")),
+                _button(label("kit"), LetterAction(letter.id, "kit")),
+                _button(label("start_over"), MenuAction("letter")),
             ],
         ]
     )
@@ -58,8 +61,8 @@ def welcome_keyboard() -> InlineKeyboardMarkup:
     """The welcome of a supporter with a letter under way: go on with it, or start another."""
     return InlineKeyboardMarkup(
         [
-            [_button("▶️ Continue my letter", MenuAction("resume"))],
-            [_button("✍️ Write a letter", MenuAction("letter"))],
+            [_button(label("continue_letter"), MenuAction("resume"))],
+            [_button(label("write_letter"), MenuAction("letter"))],
             [_about()],
         ]
     )
@@ -72,40 +75,40 @@ def welcome_prompt_keyboard(prompt: InlineKeyboardMarkup | None) -> InlineKeyboa
 
 
 def _about() -> InlineKeyboardButton:
-    return _button("📰 What is this about?", MenuAction("demands"))
+    return _button(label("about"), MenuAction("demands"))
 
 
 def write_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button("✍️ Write a letter", MenuAction("letter"))]])
+    return InlineKeyboardMarkup([[_button(label("write_letter"), MenuAction("letter"))]])
 
 
 def forget_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [_button("🗑 Yes, delete my data", MenuAction("forget_yes"))],
-            [_button("Keep my data", MenuAction("forget_no"))],
+            [_button(label("forget_yes"), MenuAction("forget_yes"))],
+            [_button(label("forget_no"), MenuAction("forget_no"))],
         ]
     )
 
 
 def me_keyboard(opted_in: bool, has_place: bool = False) -> InlineKeyboardMarkup:
     toggle = (
-        _button("🔕 Stop updates", MenuAction("updates_off"))
+        _button(label("updates_off"), MenuAction("updates_off"))
         if opted_in
-        else _button("🔔 Get updates", MenuAction("updates_on"))
+        else _button(label("updates_on"), MenuAction("updates_on"))
     )
     rows = [[toggle]]
     if has_place:
-        rows.append([_button("📍 Change where I live", MenuAction("place_reset"))])
-    rows.append([_button("✍️ Write a letter", MenuAction("letter"))])
+        rows.append([_button(label("change_place"), MenuAction("place_reset"))])
+    rows.append([_button(label("write_letter"), MenuAction("letter"))])
     return InlineKeyboardMarkup(rows)
 
 
 def updates_offer_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [_button("🔔 Yes, keep me posted", MenuAction("offer_yes"))],
-            [_button("No, thanks", MenuAction("offer_no"))],
+            [_button(label("offer_yes"), MenuAction("offer_yes"))],
+            [_button(label("offer_no"), MenuAction("offer_no"))],
         ]
     )
 
@@ -114,11 +117,13 @@ def letter_sent_keyboard(letter: LetterView) -> InlineKeyboardMarkup | None:
     """Under the kit: record the send from there too, until it is recorded."""
     if letter.sent:
         return None
-    return InlineKeyboardMarkup([[_button("📮 I sent it", LetterAction(letter.id, "kit_sent"))]])
+    return InlineKeyboardMarkup(
+        [[_button(label("i_sent_it"), LetterAction(letter.id, "kit_sent"))]]
+    )
 
 
 def street_keyboard(letter: LetterView) -> InlineKeyboardMarkup:
     """Under the street question: the kit without a street."""
     return InlineKeyboardMarkup(
-        [[_button("Skip: print without it ⏭", LetterAction(letter.id, "nostreet"))]]
+        [[_button(label("no_street"), LetterAction(letter.id, "nostreet"))]]
     )

@@ -95,7 +95,7 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 # Waits between start-up attempts while Telegram is unreachable, as PTB's bootstrap retries do
-# for long polling (bot/cli.py STARTUP_RETRIES): 1.5 s, growing by half each time, at most 30 s.
+# for long polling (bot/cli/run.py STARTUP_RETRIES): 1.5 s, growing by half each time, at most 30 s.
 FIRST_RETRY_WAIT = 1.5
 MAX_RETRY_WAIT = 30.0
 

@@ -1,11 +1,9 @@
-"""The printable kit's one question: a street for the signature, asked once, never required.
+"""The printable kit: its one question, a street for the signature, asked once and never
+required, and `KitPdf`, exactly what its PDF prints, hashed so a built PDF can be sent again.
 
 Many congressional offices answer only letters that carry a street address, but a supporter's
 street is personal: it is asked only when they ask for a printable letter, with a skip, kept for
 their later printed letters, shown in /me and deleted by /forget or "Change where I live".
-
-The kit's PDF is built once per letter and what it prints (`KitPdf`), and Telegram's copy is
-re-sent by file_id after that.
 """
 
 from __future__ import annotations
@@ -17,8 +15,9 @@ from dataclasses import astuple, dataclass
 from bot.delivery.pdf import letter_pdf
 from bot.flow import InvalidAnswer, clean_line
 from bot.letters import long_date
-from bot.service import Kit, LetterService, LetterView, Person
-from bot.store import Repo
+from bot.store import Repo, Supporter
+from bot.supporters.letter_actions import LetterActions
+from bot.supporters.views import Kit, LetterView, Person
 
 MAX_STREET_LENGTH = 120
 # Part of every PDF's key: bump it when bot/delivery/pdf.py changes how a letter looks, so the
@@ -78,55 +77,50 @@ class StreetWanted:
     letter: LetterView
 
 
-class KitService:
-    def __init__(self, letters: LetterService) -> None:
-        self.letters = letters
+class Kits:
+    """Kits of one campaign's letters, through its `LetterActions`."""
+
+    def __init__(self, actions: LetterActions) -> None:
+        self.actions = actions
 
     def request(self, repo: Repo, person: Person, letter_id: int) -> Kit | StreetWanted | None:
         """The kit, or the street question first if it was never asked; None: no such letter."""
-        supporter = repo.supporter(person.telegram_id)
+        supporter = repo.supporter(person.id)
         if supporter is None:
             return None
         if supporter.street or supporter.street_asked:
-            return self.letters.delivery_kit(repo, person, letter_id)
-        letter = self.letters.letter(repo, person, letter_id)  # the kit waits for the answer
+            return self.actions.kit_of(repo, supporter, letter_id)
+        letter = self.actions.letter(repo, person, letter_id)  # the kit waits for the answer
         if letter is None:
             return None
         supporter.addressing_letter_id = letter.id
         repo.touch(supporter)
         return StreetWanted(letter)
 
-    def answer(self, repo: Repo, person: Person, text: str | None) -> Kit | InvalidAnswer | None:
-        """A street typed (or None: skipped) for the kit that waits for it."""
-        supporter = repo.supporter(person.telegram_id)
-        if supporter is None or supporter.addressing_letter_id is None:
-            return None
-        if text is not None:
-            street = clean_line(text)
-            if not street:
-                return InvalidAnswer("empty")
-            if len(street) > MAX_STREET_LENGTH:
-                return InvalidAnswer("too_long", length=len(street), limit=MAX_STREET_LENGTH)
-            supporter.street = street
-        letter_id = supporter.addressing_letter_id
-        supporter.street_asked = True
-        supporter.addressing_letter_id = None
-        repo.touch(supporter)
-        return self.letters.delivery_kit(repo, person, letter_id)
+    def answer_street(
+        self, repo: Repo, supporter: Supporter, text: str
+    ) -> Kit | InvalidAnswer | None:
+        """A street typed for the kit that waits for it; None: its letter is gone."""
+        street = clean_line(text)
+        if not street:
+            return InvalidAnswer("empty")
+        if len(street) > MAX_STREET_LENGTH:
+            return InvalidAnswer("too_long", length=len(street), limit=MAX_STREET_LENGTH)
+        supporter.street = street
+        return self._kit_after_street(repo, supporter, supporter.addressing_letter_id or 0)
 
     def skip(self, repo: Repo, person: Person, letter_id: int) -> Kit | None:
         """The Skip button: no street, and the kit of the letter it was under."""
-        supporter = repo.supporter(person.telegram_id)
-        if supporter is not None and supporter.addressing_letter_id is not None:
-            supporter.street_asked = True
-            supporter.addressing_letter_id = None
-            repo.touch(supporter)
-        return self.letters.delivery_kit(repo, person, letter_id)
+        supporter = repo.supporter(person.id)
+        if supporter is None:
+            return None
+        if supporter.addressing_letter_id is not None:
+            return self._kit_after_street(repo, supporter, letter_id)
+        return self.actions.kit_of(repo, supporter, letter_id)
 
-    def uploaded_pdf(self, repo: Repo, letter_id: int, pdf: KitPdf) -> str | None:
-        """The file_id of this very PDF if an earlier kit of the letter uploaded it."""
-        return repo.letter_pdf_file_id(letter_id, pdf.key)
-
-    def remember_pdf(self, repo: Repo, letter_id: int, pdf: KitPdf, file_id: str) -> None:
-        """Keep the file_id Telegram gave the upload, for the letter's next kit."""
-        repo.set_letter_pdf(letter_id, pdf.key, file_id)
+    def _kit_after_street(self, repo: Repo, supporter: Supporter, letter_id: int) -> Kit | None:
+        """The street question is answered: never again, and the kit of `letter_id`."""
+        supporter.street_asked = True
+        supporter.addressing_letter_id = None
+        repo.touch(supporter)
+        return self.actions.kit_of(repo, supporter, letter_id)

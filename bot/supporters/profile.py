@@ -1,0 +1,123 @@
+"""Who the supporter is: the welcome (with invite links), where they live, blocking, and
+deleting their data. Each function takes a `Repo` first and runs in one `Store.run`."""
+
+from __future__ import annotations
+
+import re
+
+from bot import flow
+from bot.districts import District
+from bot.places import Place
+from bot.store import Repo, Supporter
+from bot.supporters.views import Person, Welcome
+
+REFERRAL_PREFIX = "r-"
+REFERRAL_SOURCE = "referral"
+_PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{4,16}$")
+_SOURCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_PLACE_FIELDS = ("city", "state", "zip", "region", "district", "street")
+
+
+def welcome(repo: Repo, person: Person, source: str | None = None) -> Welcome:
+    """Record the supporter; the deep-link source counts only on first contact."""
+    existing = repo.supporter(person.id)
+    if existing is not None:
+        if existing.blocked:  # writing to the bot again means they unblocked it
+            existing.blocked = False
+            repo.touch(existing)
+        has_draft = existing.id is not None and repo.active_draft(existing.id) is not None
+        return Welcome(False, existing.signing_name or existing.display_name, has_draft)
+    clean_source = source if source and _SOURCE.match(source) else None
+    referrer = referrer_of(repo, clean_source)
+    if referrer is not None:
+        clean_source = REFERRAL_SOURCE
+    supporter, created = repo.add_supporter(
+        Supporter(
+            telegram_id=person.id,
+            display_name=_display_name(person),
+            language=flow.text.language_tag(person.language),
+            source=clean_source,
+            referrer_id=referrer.id if referrer else None,
+        )
+    )
+    return Welcome(created, supporter.display_name)
+
+
+def ensure_supporter(repo: Repo, person: Person) -> Supporter:
+    """The supporter, recorded now if this is their first contact."""
+    supporter = repo.supporter(person.id)
+    if supporter is None:
+        supporter, _ = repo.add_supporter(
+            Supporter(telegram_id=person.id, display_name=_display_name(person))
+        )
+    return supporter
+
+
+def invite_code(supporter: Supporter) -> str:
+    """The deep-link payload of a supporter's invite link (?start=<code>)."""
+    return REFERRAL_PREFIX + supporter.public_id
+
+
+def referrer_of(repo: Repo, payload: str | None) -> Supporter | None:
+    """The supporter whose invite link carried `payload`, if it is one."""
+    if not payload or not payload.startswith(REFERRAL_PREFIX):
+        return None
+    public_id = payload[len(REFERRAL_PREFIX) :]
+    return repo.supporter_by_public_id(public_id) if _PUBLIC_ID.match(public_id) else None
+
+
+def set_blocked(repo: Repo, person: Person, blocked: bool) -> None:
+    """The supporter blocked (or unblocked) the bot: broadcasts skip blocked supporters."""
+    repo.set_blocked(person.id, blocked)
+
+
+def forget_place(repo: Repo, person: Person) -> bool:
+    """Drop where the supporter lives (ZIP, district), so the next letter asks again."""
+    supporter = repo.supporter(person.id)
+    if supporter is None:
+        return False
+    for name in _PLACE_FIELDS:
+        setattr(supporter, name, None)
+    repo.touch(supporter)
+    return True
+
+
+def forget(repo: Repo, person: Person) -> bool:
+    """Delete the supporter's data; their letters stay, anonymous and empty, in the counts."""
+    supporter = repo.supporter(person.id)
+    if supporter is None:
+        return False
+    repo.forget_supporter(supporter)
+    return True
+
+
+def home_of(supporter: Supporter) -> Place:
+    """Where the supporter lives, as remembered from their last letter (may be empty)."""
+    return Place(
+        city=supporter.city, state=supporter.state, zip=supporter.zip, region=supporter.region
+    )
+
+
+def district_of(supporter: Supporter) -> str | None:
+    """Their congressional district's id ("CA-30"), once known."""
+    if supporter.state is None or supporter.district is None:
+        return None
+    return District(supporter.state, supporter.district).id
+
+
+def remember(supporter: Supporter, state: flow.Draft) -> None:
+    """Keep the answers a returning supporter should not be asked again."""
+    if state.name:
+        supporter.signing_name = state.name
+    if state.place:
+        supporter.city = state.place.city
+        supporter.state = state.place.state
+        supporter.zip = state.place.zip
+        supporter.region = state.place.region
+        supporter.district = state.district.number if state.district else None
+
+
+def _display_name(person: Person) -> str | None:
+    """The name as the client sent it, so cleaned before storing."""
+    name = flow.clean_line(person.display_name or "")
+    return name[: flow.MAX_NAME_LENGTH].rstrip() or None

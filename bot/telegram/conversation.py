@@ -1,0 +1,113 @@
+"""The supporter's conversation: /start and /letter, the drafting buttons, and every text or
+other message, which goes to whatever the supporter is doing (see bot/supporters/drafting.py)."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Update
+
+from bot import flow
+from bot.store import Repo
+from bot.supporters.drafting import Drafting
+from bot.supporters.outcomes import Outcome, Prompted, Refused
+from bot.supporters.profile import welcome
+from bot.supporters.views import Person
+from bot.telegram import keyboards
+from bot.telegram.admin_access import AdminGate
+from bot.telegram.callbacks import DraftAction
+from bot.telegram.outcome_messages import Context, OutcomeMessages
+from bot.telegram.render import plain, render
+from bot.telegram.sending import chat_id_of, person_of, send
+from bot.telegram.split_tail import receive_text
+from bot.telegram.texts import toast
+from bot.telegram.use_cases import UseCases
+
+
+def _draft_answer(action: DraftAction) -> flow.Answer:
+    """What a drafting button says: toggle a choice (or an ask beside the targets), confirm,
+    or skip."""
+    if action.action == "t":
+        return flow.Toggle(action.choice)
+    if action.action == "a":
+        return flow.Toggle(action.choice, flow.Step.DEMANDS)
+    if action.action == "ok":
+        return flow.Confirm()
+    return flow.Skip()
+
+
+def _receive_non_text(repo: Repo, drafting: Drafting, person: Person) -> Outcome:
+    return drafting.receive_non_text(repo, repo.conversation(person.id))
+
+
+class ConversationHandlers:
+    """Commands, messages and drafting buttons of the supporter's conversation."""
+
+    def __init__(self, use: UseCases, outcomes: OutcomeMessages, gate: AdminGate) -> None:
+        self.use = use
+        self.outcomes = outcomes
+        self.gate = gate
+
+    async def start(self, update: Update, context: Context) -> None:
+        """The welcome; it asks the first question itself: one message and one tap fewer."""
+        person = person_of(update)
+        source = context.args[0] if context.args else None
+        greeted = await self.use.store.run(welcome, person, source)
+        if self.gate.is_admin(update):
+            await self.gate.ensure_menu(context, person.id)
+        campaign = self.use.campaign
+        text = render("welcome", is_new=greeted.is_new, name=greeted.name, campaign=campaign)
+        if greeted.has_draft:
+            await send(context.bot, person.id, text, keyboards.welcome_keyboard())
+            return
+        outcome = await self.use.store.run(self.use.drafting.start_letter, person)
+        if not isinstance(outcome, Prompted):
+            await send(context.bot, person.id, text)
+            await self.outcomes.show(context, person.id, outcome)
+            return
+        prompt, markup = self.outcomes.prompt(outcome)
+        markup = keyboards.welcome_prompt_keyboard(markup)
+        await self.outcomes.show_prompt(
+            context, person.id, outcome, f"{text}\n\n{prompt}", markup, None
+        )
+
+    async def letter(self, update: Update, context: Context) -> None:
+        person = person_of(update)
+        outcome = await self.use.store.run(self.use.drafting.start_letter, person)
+        await self.outcomes.show(context, person.id, outcome)
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        person = person_of(update)
+        message = update.effective_message
+        text = message.text if message and message.text else ""
+        outcome = await self.use.store.run(receive_text, self.use.drafting, person, text)
+        await self.outcomes.show(context, person.id, outcome)
+
+    async def on_non_text(self, update: Update, context: Context) -> None:
+        person = person_of(update)
+        outcome = await self.use.store.run(_receive_non_text, self.use.drafting, person)
+        await self.outcomes.show(context, person.id, outcome)
+
+    async def on_draft_button(
+        self, context: Context, query: CallbackQuery, person: Person, action: DraftAction
+    ) -> tuple[str | None, bool]:
+        """(toast, alert): a refused answer is explained in an alert, the prompt unchanged."""
+        answer = _draft_answer(action)
+        outcome = await self.use.store.run(
+            self.use.drafting.answer, person, answer, action.draft_id, action.revision
+        )
+        if isinstance(outcome, Refused):
+            error = outcome.error
+            return plain(render("invalid", reason=error.reason, details=error.details)), True
+        await self.outcomes.show(context, chat_id_of(query), outcome, query=query)
+        stale = isinstance(outcome, Prompted) and outcome.stale
+        return (toast("out_of_date") if stale else None), False
+
+    async def on_new_letter(self, context: Context, query: CallbackQuery, person: Person) -> None:
+        outcome = await self.use.store.run(self.use.drafting.start_letter, person)
+        await self.outcomes.show(context, chat_id_of(query), outcome)
+
+    async def on_resume(self, context: Context, query: CallbackQuery, person: Person) -> None:
+        outcome = await self.use.store.run(self.use.drafting.current, person)
+        if isinstance(outcome, Prompted):  # a new message: the welcome tapped on stays as it is
+            await self.outcomes.show(context, chat_id_of(query), outcome)
+        else:
+            await self.outcomes.show(context, chat_id_of(query), outcome, query=query)

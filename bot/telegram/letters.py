@@ -1,0 +1,120 @@
+"""The buttons under a letter: "I sent it" (there or under the kit), another wording, edit,
+and the printable kit with its one question, a street for the signature."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Bot, CallbackQuery, Message
+
+from bot.supporters import engagement
+from bot.supporters.kits import StreetWanted
+from bot.supporters.views import Person
+from bot.telegram import keyboards
+from bot.telegram.callbacks import LetterAction
+from bot.telegram.kit_messages import KitMessages
+from bot.telegram.letter_messages import fits_one_message, send_letter, update_letter_message
+from bot.telegram.render import render
+from bot.telegram.sending import chat_id_of, invite_link, send, tapped, try_edit_markup
+from bot.telegram.texts import toast
+from bot.telegram.use_cases import UseCases
+
+
+@dataclass(frozen=True)
+class Tap:
+    """A tap on a letter's button: by whom, on which message, and what for."""
+
+    bot: Bot
+    query: CallbackQuery
+    person: Person
+    action: LetterAction
+
+    @property
+    def chat_id(self) -> int:
+        return chat_id_of(self.query)
+
+    @property
+    def message(self) -> Message | None:
+        return tapped(self.query)
+
+    @property
+    def letter_id(self) -> int:
+        return self.action.letter_id
+
+
+class LetterButtons:
+    """Each method handles one `LetterAction` and returns the toast to answer the tap with."""
+
+    def __init__(self, use: UseCases, kits: KitMessages) -> None:
+        self.use = use
+        self.kits = kits
+
+    async def on_button(
+        self, bot: Bot, query: CallbackQuery, person: Person, action: LetterAction
+    ) -> str | None:
+        """Handles one `LetterAction`; returns the toast to answer the tap with."""
+        handlers = {
+            "sent": self.sent,
+            "kit_sent": self.sent,
+            "again": self.again,
+            "kit": self.kit,
+            "nostreet": self.no_street,
+            "edit": self.edit,
+        }
+        return await handlers[action.action](Tap(bot, query, person, action))
+
+    async def sent(self, tap: Tap) -> str | None:
+        run = self.use.store.run
+        letter, changed = await run(self.use.actions.mark_sent, tap.person, tap.letter_id)
+        if letter is None:
+            return toast("letter_gone")
+        if not changed:
+            return toast("already_recorded")
+        message = tap.message
+        if tap.action.action == "sent":
+            await update_letter_message(message, letter)
+        elif message is not None:
+            await try_edit_markup(message, None)  # the kit's button has done its job
+        after = await run(engagement.after_send, tap.person)
+        if after is not None:
+            link = invite_link(tap.bot, after.invite_code)
+            text = render("after_send", link=link, offer=after.offer_updates)
+            markup = keyboards.updates_offer_keyboard() if after.offer_updates else None
+            await send(tap.bot, tap.person.id, text, markup)
+        return toast("recorded")
+
+    async def again(self, tap: Tap) -> str | None:
+        letter = await self.use.store.run(self.use.actions.reword, tap.person, tap.letter_id)
+        if letter is None:
+            return toast("letter_gone")
+        await send_letter(tap.bot, tap.chat_id, letter, replace=tap.message)
+        return toast("another_wording")
+
+    async def kit(self, tap: Tap) -> str | None:
+        """The kit, after asking once for a street to print under the signature."""
+        found = await self.use.store.run(self.use.kits.request, tap.person, tap.letter_id)
+        if found is None:
+            return toast("letter_gone")
+        if isinstance(found, StreetWanted):
+            text = render("street_prompt", letter=found.letter)
+            await send(tap.bot, tap.chat_id, text, keyboards.street_keyboard(found.letter))
+        else:
+            await self.kits.send_kit(tap.bot, tap.chat_id, found)
+        return None
+
+    async def no_street(self, tap: Tap) -> str | None:
+        kit = await self.use.store.run(self.use.kits.skip, tap.person, tap.letter_id)
+        if kit is None:
+            return toast("letter_gone")
+        if tap.message is not None:
+            await try_edit_markup(tap.message, None)
+        await self.kits.send_kit(tap.bot, tap.chat_id, kit)
+        return None
+
+    async def edit(self, tap: Tap) -> str | None:
+        letter = await self.use.store.run(self.use.actions.begin_edit, tap.person, tap.letter_id)
+        if letter is None:
+            return toast("letter_gone")
+        text = render("edit_prompt", letter=letter, as_file=not fits_one_message(letter))
+        await send(tap.bot, tap.chat_id, text)
+        return None

@@ -1,0 +1,97 @@
+"""Every supporter handler, registered in one place, and the one entry for their buttons,
+which answers each callback query exactly once (with a toast, or a polite way back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.campaign import Campaign
+from bot.store import Store
+from bot.telegram import keyboards
+from bot.telegram.admin_access import AdminGate
+from bot.telegram.callbacks import DraftAction, LetterAction, MenuAction, decode
+from bot.telegram.conversation import ConversationHandlers
+from bot.telegram.kit_messages import KitMessages
+from bot.telegram.letters import LetterButtons
+from bot.telegram.outcome_messages import Context, OutcomeMessages
+from bot.telegram.profile import ProfileHandlers
+from bot.telegram.render import render
+from bot.telegram.sending import answer_query, chat_id_of, person_of, send
+from bot.telegram.texts import toast
+from bot.telegram.use_cases import UseCases
+
+
+class SupporterHandlers:
+    """The bot's behaviour towards supporters; one instance per Application."""
+
+    def __init__(self, campaign: Campaign, store: Store, gate: AdminGate) -> None:
+        use = UseCases.of(campaign, store)
+        kits = KitMessages(use)
+        self.conversation = ConversationHandlers(use, OutcomeMessages(campaign, kits), gate)
+        self.letters = LetterButtons(use, kits)
+        self.profile = ProfileHandlers(use)
+
+    def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        # New messages only: an edit of an earlier answer must not answer the current question.
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        conversation, profile = self.conversation, self.profile
+        commands = [
+            ("start", conversation.start),
+            ("letter", conversation.letter),
+            ("demands", profile.demands),
+            ("help", profile.help),
+            ("privacy", profile.privacy),
+            ("forget", profile.forget),
+            ("cancel", profile.cancel),
+            ("me", profile.me),
+            ("stop", profile.stop),
+        ]
+        for name, callback in commands:
+            app.add_handler(CommandHandler(name, callback, filters=private))
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        app.add_handler(
+            ChatMemberHandler(profile.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+        )
+        text = private & filters.TEXT & ~filters.COMMAND
+        app.add_handler(MessageHandler(text, conversation.on_text))
+        app.add_handler(MessageHandler(private & filters.COMMAND, profile.unknown_command))
+        app.add_handler(MessageHandler(private & ~filters.TEXT, conversation.on_non_text))
+        app.add_error_handler(profile.on_error)
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        answer: str | None = None
+        alert = False
+        try:
+            action = decode(query.data)
+            person = person_of(update)
+            if isinstance(action, DraftAction):
+                answer, alert = await self.conversation.on_draft_button(
+                    context, query, person, action
+                )
+            elif isinstance(action, LetterAction):
+                answer = await self.letters.on_button(context.bot, query, person, action)
+            elif isinstance(action, MenuAction) and action.action == "letter":
+                await self.conversation.on_new_letter(context, query, person)
+            elif isinstance(action, MenuAction) and action.action == "resume":
+                await self.conversation.on_resume(context, query, person)
+            elif isinstance(action, MenuAction):
+                answer = await self.profile.on_menu_button(context, query, person, action)
+            else:
+                answer = toast("out_of_date")
+                text = render("no_draft", from_button=True)
+                await send(context.bot, chat_id_of(query), text, keyboards.write_keyboard())
+        finally:
+            await answer_query(query, answer, alert)

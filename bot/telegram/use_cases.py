@@ -1,0 +1,29 @@
+"""The supporter use cases one Application drives, built once and shared by its handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.campaign import Campaign
+from bot.store import Store
+from bot.supporters.drafting import Drafting
+from bot.supporters.kits import Kits
+from bot.supporters.letter_actions import LetterActions
+from bot.supporters.writer import Writer
+
+
+@dataclass(frozen=True)
+class UseCases:
+    """One campaign's use cases and the store they run in (each call one `Store.run`)."""
+
+    campaign: Campaign
+    store: Store
+    drafting: Drafting
+    actions: LetterActions
+    kits: Kits
+
+    @classmethod
+    def of(cls, campaign: Campaign, store: Store) -> UseCases:
+        actions = LetterActions(Writer(campaign))
+        kits = Kits(actions)
+        return cls(campaign, store, Drafting(actions.writer, actions, kits), actions, kits)
