@@ -58,7 +58,7 @@ from bot.store.broadcast_queries import Progress
 from bot.store.models import new_public_id, utcnow
 from bot.telegram import ratelimit
 from bot.telegram.app import JOIN_BROADCASTS_EVERY, build_application
-from bot.telegram.broadcast_tasks import start_broadcast
+from bot.telegram.broadcasting.tasks import start_broadcast
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]

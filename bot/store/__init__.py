@@ -4,7 +4,7 @@ from bot.store.db import create_db_engine
 from bot.store.models import (
     Broadcast,
     BroadcastDelivery,
-    Draft,
+    DraftRow,
     Letter,
     LetterDemand,
     Supporter,
@@ -16,7 +16,7 @@ __all__ = [
     "Broadcast",
     "BroadcastDelivery",
     "Conversation",
-    "Draft",
+    "DraftRow",
     "Letter",
     "LetterDemand",
     "Repo",

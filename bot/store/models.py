@@ -46,9 +46,11 @@ class Supporter(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
-class Draft(SQLModel, table=True):
-    """The in-progress letter conversation; the database, not memory, is its source of truth."""
+class DraftRow(SQLModel, table=True):
+    """A stored draft: the state of one letter conversation (`bot.flow.Draft`) as JSON, with a
+    revision; the database, not memory, is its source of truth."""
 
+    __tablename__ = "draft"
     __table_args__ = (
         # At most one active draft per supporter, even with two bot instances racing.
         Index(

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import Session, col, select
 
-from bot.store.models import Draft, Letter, LetterDemand, Supporter, utcnow
+from bot.store.models import DraftRow, Letter, LetterDemand, Supporter, utcnow
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class Repo:
             .values(blocked=blocked, updated_at=utcnow())
         )
 
-    def touch(self, row: Supporter | Draft) -> None:
+    def touch(self, row: Supporter | DraftRow) -> None:
         row.updated_at = utcnow()
         self.session.add(row)
 
@@ -123,7 +123,7 @@ class Repo:
                 pdf_key=None,
             )
         )
-        self.bulk(delete(Draft).where(col(Draft.supporter_id) == supporter.id))
+        self.bulk(delete(DraftRow).where(col(DraftRow.supporter_id) == supporter.id))
         self.session.delete(supporter)
 
     def supporter_by_id(self, supporter_id: int) -> Supporter | None:
@@ -132,19 +132,19 @@ class Repo:
     # Drafts
     def conversation(self, telegram_id: int) -> Conversation | None:
         """The supporter and their active draft, if any, in a single query."""
-        active = and_(col(Draft.supporter_id) == Supporter.id, col(Draft.status) == "active")
+        active = and_(col(DraftRow.supporter_id) == Supporter.id, col(DraftRow.status) == "active")
         row = self.session.execute(
             sa_select(
                 col(Supporter.id),
                 col(Supporter.editing_letter_id),
                 col(Supporter.overflow_until),
-                col(Draft.id),
-                col(Draft.revision),
-                col(Draft.state),
+                col(DraftRow.id),
+                col(DraftRow.revision),
+                col(DraftRow.state),
                 col(Supporter.addressing_letter_id),
             )
             .select_from(Supporter)
-            .outerjoin(Draft, active)
+            .outerjoin(DraftRow, active)
             .where(col(Supporter.telegram_id) == telegram_id)
         ).first()
         if row is None:
@@ -167,32 +167,34 @@ class Repo:
     ) -> bool:
         """Save the next state only if nobody moved the draft since `revision` was read."""
         moved = self.bulk(
-            update(Draft)
-            .where(col(Draft.id) == draft_id, col(Draft.revision) == revision)
+            update(DraftRow)
+            .where(col(DraftRow.id) == draft_id, col(DraftRow.revision) == revision)
             .values(state=state, revision=revision + 1, status=status, updated_at=utcnow())
         )
         return moved == 1
 
-    def active_draft(self, supporter_id: int) -> Draft | None:
+    def active_draft(self, supporter_id: int) -> DraftRow | None:
         return self.session.exec(
-            select(Draft).where(Draft.supporter_id == supporter_id, Draft.status == "active")
+            select(DraftRow).where(
+                DraftRow.supporter_id == supporter_id, DraftRow.status == "active"
+            )
         ).first()
 
-    def draft(self, draft_id: int) -> Draft | None:
-        return self.session.get(Draft, draft_id)
+    def draft(self, draft_id: int) -> DraftRow | None:
+        return self.session.get(DraftRow, draft_id)
 
-    def open_draft(self, supporter_id: int, campaign_id: str, state: dict[str, Any]) -> Draft:
+    def open_draft(self, supporter_id: int, campaign_id: str, state: dict[str, Any]) -> DraftRow:
         """Start a new draft; an unfinished one is cancelled first (one active draft each)."""
         self.close_drafts(supporter_id, "cancelled")
-        draft = Draft(supporter_id=supporter_id, campaign_id=campaign_id, state=state)
+        draft = DraftRow(supporter_id=supporter_id, campaign_id=campaign_id, state=state)
         self.session.add(draft)
         self.session.flush()
         return draft
 
     def close_drafts(self, supporter_id: int, status: str) -> int:
         return self.bulk(
-            update(Draft)
-            .where(col(Draft.supporter_id) == supporter_id, col(Draft.status) == "active")
+            update(DraftRow)
+            .where(col(DraftRow.supporter_id) == supporter_id, col(DraftRow.status) == "active")
             .values(status=status, updated_at=utcnow())
         )
 

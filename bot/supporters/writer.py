@@ -13,8 +13,7 @@ from bot.districts import District
 from bot.letters import LetterRenderer, LetterRequest, Signer, letter_seed
 from bot.officials.lookup import member, representative, resolve_zip, senators
 from bot.officials.targets import directory_date, member_target
-from bot.store import Draft as DraftRow
-from bot.store import Letter, Repo, Supporter
+from bot.store import DraftRow, Letter, Repo, Supporter
 from bot.supporters.views import LetterView, Person
 
 DIRECTORY_RECHECK_SECONDS = 60.0

@@ -24,12 +24,12 @@ from bot.config import Settings
 from bot.store import Store
 from bot.store.leases import prune
 from bot.store.models import utcnow
-from bot.telegram.admin import AdminHandlers
-from bot.telegram.admin_access import AdminGate
 from bot.telegram.ordering import FloodGuard, OneAtATime
+from bot.telegram.organizers.access import AdminGate
+from bot.telegram.organizers.handlers import AdminHandlers
 from bot.telegram.ratelimit import BotRateLimiter, LocalClock, SharedClock
 from bot.telegram.render import render
-from bot.telegram.supporters import SupporterHandlers
+from bot.telegram.supporters.handlers import SupporterHandlers
 from bot.telegram.texts import supporter_commands
 
 log = logging.getLogger(__name__)

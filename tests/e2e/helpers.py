@@ -18,7 +18,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.campaign import Campaign, load_campaign
-from bot.store import Draft, Letter
+from bot.store import DraftRow, Letter
 from bot.store import Supporter as SupporterRow
 from tests.e2e.conftest import RunningBot, Supporter, start_bot, stop_bot
 from tests.fakes.telegram_api import BotMessage, FakeTelegram, UploadedFile
@@ -156,15 +156,17 @@ def letter_row(bot: RunningBot, letter_id: int) -> Letter:
         return row
 
 
-def draft_rows(bot: RunningBot, telegram_id: int) -> list[Draft]:
+def draft_rows(bot: RunningBot, telegram_id: int) -> list[DraftRow]:
     with bot.store.transaction() as repo:
         supporter = repo.supporter(telegram_id)
         assert supporter is not None
-        query = select(Draft).where(Draft.supporter_id == supporter.id).order_by(col(Draft.id))
+        query = (
+            select(DraftRow).where(DraftRow.supporter_id == supporter.id).order_by(col(DraftRow.id))
+        )
         return list(repo.session.exec(query).all())
 
 
-def active_draft(bot: RunningBot, telegram_id: int) -> Draft | None:
+def active_draft(bot: RunningBot, telegram_id: int) -> DraftRow | None:
     active = [d for d in draft_rows(bot, telegram_id) if d.status == "active"]
     assert len(active) <= 1
     return active[0] if active else None

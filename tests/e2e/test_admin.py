@@ -199,7 +199,7 @@ async def test_bot_start_resumes_an_interrupted_broadcast_and_reports(
     from bot import broadcast_lifecycle as broadcasts
     from bot.store import Store, broadcast_queries, delivery_claims
     from bot.store import Supporter as SupporterRow
-    from bot.telegram.broadcast_sender import LOCAL_HOLDER
+    from bot.telegram.broadcasting.sender import LOCAL_HOLDER
 
     store = Store.from_url(database_url)
     with store.transaction() as repo:

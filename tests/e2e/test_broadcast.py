@@ -20,9 +20,9 @@ from bot.store import Store, broadcast_queries, delivery_claims
 from bot.store import Supporter as SupporterRow
 from bot.store.broadcast_queries import Progress
 from bot.telegram.app import build_application
-from bot.telegram.broadcast_command import MAX_TEXT
-from bot.telegram.broadcast_sender import LOCAL_HOLDER
-from bot.telegram.broadcast_tasks import resume_unfinished, start_broadcast
+from bot.telegram.broadcasting.sender import LOCAL_HOLDER
+from bot.telegram.broadcasting.tasks import resume_unfinished, start_broadcast
+from bot.telegram.organizers.broadcast import MAX_TEXT
 from tests.e2e.conftest import TEST_TOKEN, RunningBot, Supporter, start_bot, stop_bot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.test_broadcast_lifecycle import statuses as delivery_statuses

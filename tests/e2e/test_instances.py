@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from bot.store import Store, broadcast_queries
-from bot.telegram.broadcast_delivery import message_html
+from bot.telegram.broadcasting.delivery import message_html
 from tests.databases import TEST_DATABASE_URL
 from tests.e2e.conftest import Supporter
 from tests.e2e.helpers import drive_to_letters

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.store import Draft, Letter, Store
+from bot.store import DraftRow, Letter, Store
 from tests.e2e.conftest import TEST_TOKEN, Supporter
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -80,11 +80,11 @@ async def _to_story_step(ani: Supporter) -> None:
     assert "Why does this matter to you?" in prompt.content
 
 
-def _drafts_and_letters(database_url: str) -> tuple[list[Draft], list[Letter]]:
+def _drafts_and_letters(database_url: str) -> tuple[list[DraftRow], list[Letter]]:
     store = Store.from_url(database_url)
     try:
         with store.transaction() as repo:
-            drafts = list(repo.session.exec(select(Draft)).all())
+            drafts = list(repo.session.exec(select(DraftRow)).all())
             letters = list(repo.session.exec(select(Letter)).all())
         return drafts, letters
     finally:

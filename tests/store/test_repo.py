@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
-from bot.store import Conversation, Draft, Letter, Repo, Store, Supporter
+from bot.store import Conversation, DraftRow, Letter, Repo, Store, Supporter
 
 
 def add_supporter(store: Store, telegram_id: int = 1001, name: str = "Ani") -> int:
@@ -139,18 +139,18 @@ def test_partial_unique_index_rejects_a_second_active_draft(tmp_store: Store) ->
     supporter_id = add_supporter(tmp_store)
     add_draft(tmp_store, supporter_id)
     with pytest.raises(IntegrityError), tmp_store.transaction() as repo:
-        repo.session.add(Draft(supporter_id=supporter_id, campaign_id="lachin-2023"))
+        repo.session.add(DraftRow(supporter_id=supporter_id, campaign_id="lachin-2023"))
         repo.session.flush()
-    assert count(tmp_store, Draft) == 1
+    assert count(tmp_store, DraftRow) == 1
 
 
 def test_closed_drafts_are_not_limited(tmp_store: Store) -> None:
     supporter_id = add_supporter(tmp_store)
     with tmp_store.transaction() as repo:
         for status in ("done", "done", "cancelled"):
-            repo.session.add(Draft(supporter_id=supporter_id, campaign_id="c", status=status))
-        repo.session.add(Draft(supporter_id=supporter_id, campaign_id="c"))
-    assert count(tmp_store, Draft) == 4
+            repo.session.add(DraftRow(supporter_id=supporter_id, campaign_id="c", status=status))
+        repo.session.add(DraftRow(supporter_id=supporter_id, campaign_id="c"))
+    assert count(tmp_store, DraftRow) == 4
 
 
 def test_advance_draft_is_optimistic(tmp_store: Store) -> None:
@@ -271,7 +271,7 @@ def test_forget_supporter(tmp_store: Store) -> None:
     with tmp_store.transaction() as repo:
         assert repo.supporter(1) is None
         assert repo.supporter(2) is not None
-        drafts = repo.session.exec(select(Draft)).all()
+        drafts = repo.session.exec(select(DraftRow)).all()
         assert [d.supporter_id for d in drafts] == [kept]
         letters = repo.session.exec(select(Letter).order_by(Letter.id)).all()
         assert len(letters) == 3  # counts survive
@@ -318,12 +318,12 @@ def test_database_errors_never_carry_the_values_bound_to_them(tmp_store: Store) 
     from sqlalchemy.exc import IntegrityError
 
     from bot.logsetup import RedactingFilter
-    from bot.store.models import Draft
+    from bot.store.models import DraftRow
 
     secret = "Ani Hakobyan, 12 Secret Street"
     with pytest.raises(IntegrityError) as info, tmp_store.transaction() as repo:
         repo.session.execute(  # no supporter: a NOT NULL violation
-            insert(Draft).values(supporter_id=None, campaign_id="c", state={"name": secret})
+            insert(DraftRow).values(supporter_id=None, campaign_id="c", state={"name": secret})
         )
     assert "parameters hidden" in str(info.value)
     record = logging.LogRecord("bot", logging.ERROR, __file__, 1, "update failed", None, None)

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from bot import flow
-from bot.store import Draft, Letter, Store
+from bot.store import DraftRow, Letter, Store
 from bot.supporters.drafting import Drafting
 from bot.supporters.profile import forget, welcome
 from bot.supporters.views import Person, Welcome
@@ -78,7 +78,7 @@ def test_forget(tmp_store: Store, drafting: Drafting) -> None:
     with tmp_store.transaction() as repo:
         assert repo.supporter(ANI.id) is None
         assert repo.supporter(ARA.id) is not None
-        supporter_ids = {d.supporter_id for d in repo.session.exec(select(Draft)).all()}
+        supporter_ids = {d.supporter_id for d in repo.session.exec(select(DraftRow)).all()}
         assert supporter_ids == {repo.supporter(ARA.id).id}
         rows = repo.session.exec(select(Letter)).all()
         assert len(rows) == 4

@@ -7,8 +7,8 @@ import re
 
 from bot.paths import TEMPLATES_DIR
 from bot.telegram import texts
-from bot.telegram.keyboards import BUTTON_LABEL_LIMIT
 from bot.telegram.render import MAX_CALLBACK_ANSWER
+from bot.telegram.supporters.keyboards import BUTTON_LABEL_LIMIT
 
 TELEGRAM_SOURCES = TEMPLATES_DIR.parent / "bot" / "telegram"
 _ASKED = re.compile(r'\b(toast|label|file_name)\("(\w+)"')
@@ -17,7 +17,7 @@ _ASKED = re.compile(r'\b(toast|label|file_name)\("(\w+)"')
 def asked_keys() -> set[tuple[str, str]]:
     """(kind, key) for every literal key the Telegram adapter asks the catalogue for."""
     found = set()
-    for path in TELEGRAM_SOURCES.glob("*.py"):
+    for path in TELEGRAM_SOURCES.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         if "from bot.telegram.texts import" in source:
             found |= set(_ASKED.findall(source))

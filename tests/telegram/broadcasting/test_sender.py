@@ -20,14 +20,14 @@ from telegram.warnings import PTBDeprecationWarning
 from bot import broadcast_lifecycle as broadcasts
 from bot.store import Store, delivery_claims
 from bot.store.broadcast_queries import Progress
-from bot.telegram.broadcast_delivery import message_html
-from bot.telegram.broadcast_sender import (
+from bot.telegram.broadcasting.delivery import message_html
+from bot.telegram.broadcasting.sender import (
     CONCURRENCY,
     LOCAL_HOLDER,
     PAID_CONCURRENCY,
     run_broadcast,
 )
-from bot.telegram.broadcast_tasks import resume_unfinished
+from bot.telegram.broadcasting.tasks import resume_unfinished
 from tests.test_broadcast_lifecycle import (
     add_people,
     check_counters,

@@ -10,14 +10,18 @@ from telegram import Bot, CallbackQuery, Message
 from bot.supporters import engagement
 from bot.supporters.kits import StreetWanted
 from bot.supporters.views import Person
-from bot.telegram import keyboards
-from bot.telegram.callbacks import LetterAction
-from bot.telegram.kit_messages import KitMessages
-from bot.telegram.letter_messages import fits_one_message, send_letter, update_letter_message
 from bot.telegram.render import render
 from bot.telegram.sending import chat_id_of, invite_link, send, tapped, try_edit_markup
+from bot.telegram.supporters import keyboards
+from bot.telegram.supporters.callbacks import LetterAction
+from bot.telegram.supporters.kit_messages import KitMessages
+from bot.telegram.supporters.letter_messages import (
+    fits_one_message,
+    send_letter,
+    update_letter_message,
+)
+from bot.telegram.supporters.use_cases import UseCases
 from bot.telegram.texts import toast
-from bot.telegram.use_cases import UseCases
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from telegram import Bot, InlineKeyboardMarkup
 
 from bot.campaign import Campaign
 from bot.supporters.views import LetterView
-from bot.telegram.letter_messages import letter_filename, send_letter
 from bot.telegram.render import MAX_MESSAGE, visible_length
 from bot.telegram.sending import send
+from bot.telegram.supporters.letter_messages import letter_filename, send_letter
 
 
 class RecordingBot:

@@ -11,13 +11,13 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.supporters import engagement, profile
 from bot.supporters.views import Person
-from bot.telegram import keyboards
-from bot.telegram.callbacks import MenuAction
-from bot.telegram.outcome_messages import Context
 from bot.telegram.render import render
 from bot.telegram.sending import chat_id_of, edit_or_send, invite_link, person_of, send
+from bot.telegram.supporters import keyboards
+from bot.telegram.supporters.callbacks import MenuAction
+from bot.telegram.supporters.outcomes import Context
+from bot.telegram.supporters.use_cases import UseCases
 from bot.telegram.texts import toast
-from bot.telegram.use_cases import UseCases
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from bot.campaign import Campaign
 from bot.store import Store
 from bot.supporters.drafting import Drafting
 from bot.supporters.outcomes import LettersWritten, Refused
-from bot.telegram.split_tail import receive_text
+from bot.telegram.supporters.split_tail import receive_text
 from tests.supporters.drive import (
     ANI,
     draft_to_story,

@@ -20,11 +20,11 @@ from bot.supporters.outcomes import (
     Prompted,
     Refused,
 )
-from bot.telegram import keyboards
-from bot.telegram.kit_messages import KitMessages
-from bot.telegram.letter_messages import fits_one_message, send_letter
 from bot.telegram.render import render
 from bot.telegram.sending import edit_or_send, send, tapped, try_edit, try_edit_markup
+from bot.telegram.supporters import keyboards
+from bot.telegram.supporters.kit_messages import KitMessages
+from bot.telegram.supporters.letter_messages import fits_one_message, send_letter
 
 Context = CallbackContext[Any, Any, Any, Any]
 _PROMPT_KEY = "prompt_message"

@@ -10,7 +10,7 @@ from typing import IO, Any
 from telegram import CallbackQuery, InputFile, Update
 
 from bot.reports.export import export as export_rows
-from bot.telegram.admin_access import (
+from bot.telegram.organizers.access import (
     AdminCommand,
     Context,
     admin_button,

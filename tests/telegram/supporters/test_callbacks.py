@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram.callbacks import (
+from bot.telegram.supporters.callbacks import (
     MAX_CALLBACK_BYTES,
     DraftAction,
     LetterAction,

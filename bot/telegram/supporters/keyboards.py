@@ -7,8 +7,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.flow import Prompt, Step
 from bot.supporters.views import LetterView
-from bot.telegram.callbacks import DraftAction, LetterAction, MenuAction, encode
 from bot.telegram.render import plain
+from bot.telegram.supporters.callbacks import DraftAction, LetterAction, MenuAction, encode
 from bot.telegram.texts import label
 
 BUTTON_LABEL_LIMIT = 48

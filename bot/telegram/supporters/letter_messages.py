@@ -9,9 +9,9 @@ from telegram import Bot, InputFile, Message
 from telegram.error import BadRequest
 
 from bot.supporters.views import LetterView
-from bot.telegram import keyboards
 from bot.telegram.render import MAX_CAPTION, fits_message, render, visible_length
 from bot.telegram.sending import is_not_modified, send, try_edit
+from bot.telegram.supporters import keyboards
 from bot.telegram.texts import file_name
 
 

@@ -14,11 +14,11 @@ from bot.delivery.phone import PhoneScriptRenderer
 from bot.store import Repo
 from bot.supporters.kits import KitPdf
 from bot.supporters.views import Kit
-from bot.telegram import keyboards
-from bot.telegram.letter_messages import letter_filename
 from bot.telegram.render import render
 from bot.telegram.sending import send
-from bot.telegram.use_cases import UseCases
+from bot.telegram.supporters import keyboards
+from bot.telegram.supporters.letter_messages import letter_filename
+from bot.telegram.supporters.use_cases import UseCases
 
 log = logging.getLogger(__name__)
 

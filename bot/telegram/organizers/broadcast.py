@@ -15,7 +15,9 @@ from telegram.ext import Application
 from bot import broadcast_lifecycle
 from bot.store import Store, broadcast_queries
 from bot.store.broadcast_queries import Progress
-from bot.telegram.admin_access import (
+from bot.telegram.broadcasting.sender import LOCAL_HOLDER, ProgressCallback
+from bot.telegram.broadcasting.tasks import resume_unfinished, start_broadcast
+from bot.telegram.organizers.access import (
     AdminCommand,
     Context,
     admin_button,
@@ -27,8 +29,6 @@ from bot.telegram.admin_access import (
     tell,
     toast,
 )
-from bot.telegram.broadcast_sender import LOCAL_HOLDER, ProgressCallback
-from bot.telegram.broadcast_tasks import resume_unfinished, start_broadcast
 from bot.telegram.render import MAX_MESSAGE, render
 from bot.telegram.sending import chat_id_of, is_not_modified
 

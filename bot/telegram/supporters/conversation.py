@@ -11,15 +11,15 @@ from bot.supporters.drafting import Drafting
 from bot.supporters.outcomes import Outcome, Prompted, Refused
 from bot.supporters.profile import welcome
 from bot.supporters.views import Person
-from bot.telegram import keyboards
-from bot.telegram.admin_access import AdminGate
-from bot.telegram.callbacks import DraftAction
-from bot.telegram.outcome_messages import Context, OutcomeMessages
+from bot.telegram.organizers.access import AdminGate
 from bot.telegram.render import plain, render
 from bot.telegram.sending import chat_id_of, person_of, send
-from bot.telegram.split_tail import receive_text
+from bot.telegram.supporters import keyboards
+from bot.telegram.supporters.callbacks import DraftAction
+from bot.telegram.supporters.outcomes import Context, OutcomeMessages
+from bot.telegram.supporters.split_tail import receive_text
+from bot.telegram.supporters.use_cases import UseCases
 from bot.telegram.texts import toast
-from bot.telegram.use_cases import UseCases
 
 
 def _draft_answer(action: DraftAction) -> flow.Answer:

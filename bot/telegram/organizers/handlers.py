@@ -1,5 +1,5 @@
 """The organizers' commands and buttons (/stats, /export, /broadcast), registered in one place.
-Every handler here is gated by `admin_only` (bot/telegram/admin_access.py)."""
+Every handler here is gated by `admin_only` (bot/telegram/organizers/access.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.campaign import Campaign
 from bot.store import Store
-from bot.telegram import admin_export, broadcast_command
-from bot.telegram.admin_access import (
+from bot.telegram.broadcasting.sender import LOCAL_HOLDER
+from bot.telegram.organizers import broadcast, export
+from bot.telegram.organizers.access import (
     ADMIN_PREFIX,
     AdminCommand,
     AdminGate,
@@ -19,10 +20,9 @@ from bot.telegram.admin_access import (
     admin_button,
     toast,
 )
-from bot.telegram.admin_export import ExportCommand
-from bot.telegram.admin_stats import StatsCommand
-from bot.telegram.broadcast_command import BroadcastCommand
-from bot.telegram.broadcast_sender import LOCAL_HOLDER
+from bot.telegram.organizers.broadcast import BroadcastCommand
+from bot.telegram.organizers.export import ExportCommand
+from bot.telegram.organizers.stats import StatsCommand
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -52,8 +52,8 @@ class AdminHandlers(AdminCommand):
         app.add_handler(CommandHandler("export", self.export.export, filters=private))
         app.add_handler(CommandHandler("broadcast", self.broadcast.broadcast, filters=private))
         for prefix, on_button in [
-            (admin_export.BUTTONS, self.export.on_button),
-            (broadcast_command.BUTTONS, self.broadcast.on_button),
+            (export.BUTTONS, self.export.on_button),
+            (broadcast.BUTTONS, self.broadcast.on_button),
         ]:
             pattern = rf"^{ADMIN_PREFIX}\|{prefix}\|"
             app.add_handler(CallbackQueryHandler(on_button, pattern=pattern))

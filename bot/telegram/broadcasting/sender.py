@@ -1,5 +1,5 @@
 """Sends one broadcast over Telegram while the bot keeps serving everyone: batches claimed,
-sent by a few senders at once (bot/telegram/broadcast_delivery.py), settled, and reported.
+sent by a few senders at once (bot/telegram/broadcasting/delivery.py), settled, and reported.
 
 Pacing is the bot's rate limiter (bot/telegram/ratelimit.py; the Application is built with
 it): every send, reply and edit takes a slot from the same clock, so a broadcast uses the slots
@@ -33,7 +33,7 @@ from bot import broadcast_lifecycle
 from bot.store import Store, broadcast_queries, delivery_claims
 from bot.store.broadcast_queries import Progress
 from bot.store.delivery_claims import Recipient
-from bot.telegram.broadcast_delivery import Batch, Deliverer, StopSending, message_html
+from bot.telegram.broadcasting.delivery import Batch, Deliverer, StopSending, message_html
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ async def run_broadcast(
 ) -> Progress:
     """Send broadcast `broadcast_id` to everyone not yet reached; return the final report.
 
-    Run it as a background task (bot/telegram/broadcast_tasks.py). It starts a draft broadcast
+    Run it as a background task (bot/telegram/broadcasting/tasks.py). It starts a draft broadcast
     itself (idempotently). `on_progress(snapshot)` is called at most every `progress_interval`
     seconds while sending, never concurrently with itself and never after this returns, so the
     caller's final edit with the returned report always comes last.

@@ -19,7 +19,7 @@ from telegram.ext import Application
 from bot import broadcast_lifecycle
 from bot.store import Store, broadcast_queries
 from bot.store.broadcast_queries import Progress
-from bot.telegram.broadcast_sender import (
+from bot.telegram.broadcasting.sender import (
     LOCAL_HOLDER,
     PROGRESS_INTERVAL,
     ProgressCallback,

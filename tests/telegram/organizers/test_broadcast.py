@@ -7,8 +7,8 @@ import pytest
 
 from bot import broadcast_lifecycle as broadcasts
 from bot.broadcast_lifecycle import BroadcastTextError
-from bot.telegram.broadcast_command import MAX_TEXT, PREVIEW_ROOM, refusal
-from bot.telegram.broadcast_delivery import message_html
+from bot.telegram.broadcasting.delivery import message_html
+from bot.telegram.organizers.broadcast import MAX_TEXT, PREVIEW_ROOM, refusal
 from bot.telegram.render import fits_message, render, visible_length
 
 

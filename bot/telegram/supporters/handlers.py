@@ -17,18 +17,18 @@ from telegram.ext import (
 
 from bot.campaign import Campaign
 from bot.store import Store
-from bot.telegram import keyboards
-from bot.telegram.admin_access import AdminGate
-from bot.telegram.callbacks import DraftAction, LetterAction, MenuAction, decode
-from bot.telegram.conversation import ConversationHandlers
-from bot.telegram.kit_messages import KitMessages
-from bot.telegram.letters import LetterButtons
-from bot.telegram.outcome_messages import Context, OutcomeMessages
-from bot.telegram.profile import ProfileHandlers
+from bot.telegram.organizers.access import AdminGate
 from bot.telegram.render import render
 from bot.telegram.sending import answer_query, chat_id_of, person_of, send
+from bot.telegram.supporters import keyboards
+from bot.telegram.supporters.callbacks import DraftAction, LetterAction, MenuAction, decode
+from bot.telegram.supporters.conversation import ConversationHandlers
+from bot.telegram.supporters.kit_messages import KitMessages
+from bot.telegram.supporters.letters import LetterButtons
+from bot.telegram.supporters.outcomes import Context, OutcomeMessages
+from bot.telegram.supporters.profile import ProfileHandlers
+from bot.telegram.supporters.use_cases import UseCases
 from bot.telegram.texts import toast
-from bot.telegram.use_cases import UseCases
 
 
 class SupporterHandlers:

@@ -11,7 +11,7 @@ from telegram import Update
 from bot.campaign.freshness import directory_age, stale_items
 from bot.reports.charts import daily_letters_png
 from bot.reports.stats import campaign_stats
-from bot.telegram.admin_access import AdminCommand, Context, admin_only, chat_of
+from bot.telegram.organizers.access import AdminCommand, Context, admin_only, chat_of
 from bot.telegram.render import fits_message, render
 
 STALE_NOTE_LINES = 8  # then "… and N more": the full list is `campaign-bot check`'s

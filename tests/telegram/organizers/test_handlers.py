@@ -10,8 +10,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.campaign import find_campaign, load_campaign
 from bot.config import Settings
 from bot.store import Store
-from bot.telegram.admin_access import ADMIN_COMMANDS, ADMIN_PREFIX, button_label, toast
 from bot.telegram.app import build_application
+from bot.telegram.organizers.access import ADMIN_COMMANDS, ADMIN_PREFIX, button_label, toast
 from bot.telegram.render import render
 
 TOKEN = "123456:TEST-token-for-admin-handlers-0123456789"

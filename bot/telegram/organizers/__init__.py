@@ -1,0 +1,1 @@
+"""What organizers do in chat: /stats, /export and /broadcast, behind one admin check."""
