@@ -18,18 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import ClassVar
 
 from bot.flow.text import clean_block
 from bot.store import broadcast_queries, delivery_claims
 from bot.store.broadcast_queries import DeliveryStatus, Progress
 from bot.store.delivery_claims import Recipient
 from bot.store.repo import Repo
-
-# Telegram's fee in Stars for each message of a paid broadcast sent beyond the free rate
-# (`allow_paid_broadcast`, Bot API: "a fee of 0.1 Telegram Stars per message").
-PAID_FEE_PER_MESSAGE = Fraction(1, 10)
 
 
 class BroadcastTextError(ValueError):
@@ -51,26 +45,14 @@ class Preview:
     text: str
     recipients: int
     paid: bool = False
-    fee_per_message: ClassVar[float] = float(PAID_FEE_PER_MESSAGE)
-
-    @property
-    def max_fee(self) -> int | float:
-        """The most a paid broadcast costs, in Stars (Telegram bills only the messages sent
-        beyond the free rate): 1,234.5 for 12,345 recipients, a whole number when it is one."""
-        fee = self.recipients * PAID_FEE_PER_MESSAGE
-        return int(fee) if fee.denominator == 1 else float(fee)
 
 
-def clean_text(text: str, max_length: int | None = None) -> str:
-    """The text to send: control characters out (PostgreSQL text cannot even hold NUL),
-    non-empty, and at most `max_length` characters counted in UTF-16 code units, as chat apps
-    count them (an emoji outside the BMP is two); else BroadcastTextError."""
+def clean_text(text: str) -> str:
+    """The text to send: control characters out (PostgreSQL text cannot even hold NUL) and
+    non-empty, else BroadcastTextError. How long it may be is the front end's rule."""
     cleaned = clean_block(text, keep_tabs=True)
     if not cleaned:
-        raise BroadcastTextError(0, max_length)
-    length = len(cleaned.encode("utf-16-le", "surrogatepass")) // 2
-    if max_length is not None and length > max_length:
-        raise BroadcastTextError(length, max_length)
+        raise BroadcastTextError(0)
     return cleaned
 
 
@@ -80,13 +62,12 @@ def create(
     text: str,
     created_by: int,
     *,
-    max_length: int | None = None,
     paid: bool = False,
 ) -> Preview:
     """Record a draft broadcast (nothing is sent); raises BroadcastTextError for unusable text
     (see `clean_text`). `paid`: the bot sends paid broadcasts, so the preview tells what it may
     cost."""
-    cleaned = clean_text(text, max_length)
+    cleaned = clean_text(text)
     row = broadcast_queries.add_broadcast(repo, campaign_id, cleaned, created_by)
     return Preview(broadcast_queries.row_id(row), row.text, row.recipients, paid)
 

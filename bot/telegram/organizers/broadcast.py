@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -40,6 +41,9 @@ PREVIEW_ROOM = 296
 # The longest broadcast: its preview still fits one message. Supporters get the text alone, as
 # plain text (escaped), so its visible length is its own length.
 MAX_TEXT = MAX_MESSAGE - PREVIEW_ROOM
+# Telegram's fee in Stars for each message of a paid broadcast sent beyond the free rate
+# (`allow_paid_broadcast`, Bot API: "a fee of 0.1 Telegram Stars per message").
+PAID_FEE_PER_MESSAGE = Fraction(1, 10)
 BUTTONS = "bc"  # callback data of this command's buttons: "a|bc|<broadcast id>|go" or "|no"
 
 
@@ -70,9 +74,8 @@ class BroadcastCommand(AdminCommand):
             preview = await self.store.run(
                 broadcast_lifecycle.create,
                 self.campaign.id,
-                text,
+                checked_text(text),
                 user.id if user else 0,
-                max_length=MAX_TEXT,
                 paid=self.paid,
             )
         except broadcast_lifecycle.BroadcastTextError as error:
@@ -86,9 +89,7 @@ class BroadcastCommand(AdminCommand):
                 (button_label("cancel"), f"{data}|no"),
             ]
             markup = buttons(confirm)
-        await context.bot.send_message(
-            chat_id, render("broadcast_preview", preview=preview), reply_markup=markup
-        )
+        await context.bot.send_message(chat_id, preview_html(preview), reply_markup=markup)
 
     @admin_button
     async def on_button(
@@ -203,6 +204,31 @@ class ProgressReport:
         except asyncio.CancelledError:
             return
         await self.show(progress)
+
+
+def checked_text(text: str) -> str:
+    """The organizer's text as it will go out, if it fits under the preview's header: its
+    length as Telegram counts it, in UTF-16 code units (an emoji outside the BMP is two)."""
+    cleaned = broadcast_lifecycle.clean_text(text)
+    length = len(cleaned.encode("utf-16-le", "surrogatepass")) // 2
+    if length > MAX_TEXT:
+        raise broadcast_lifecycle.BroadcastTextError(length, MAX_TEXT)
+    return cleaned
+
+
+def max_fee(recipients: int) -> int | float:
+    """The most a paid broadcast costs, in Stars (Telegram bills only the messages sent beyond
+    the free rate): 1,234.5 for 12,345 recipients, a whole number when it is one."""
+    fee = recipients * PAID_FEE_PER_MESSAGE
+    return int(fee) if fee.denominator == 1 else float(fee)
+
+
+def preview_html(preview: broadcast_lifecycle.Preview) -> str:
+    """What the organizer confirms: who gets it, what a paid broadcast may cost, the text."""
+    fee = float(PAID_FEE_PER_MESSAGE)
+    return render(
+        "broadcast_preview", preview=preview, max_fee=max_fee(preview.recipients), fee=fee
+    )
 
 
 def refusal(error: broadcast_lifecycle.BroadcastTextError) -> str:
