@@ -45,7 +45,8 @@ def take(repo: Repo, user_id: int, update_id: int, holder: str, lease: timedelta
         )
         .returning(col(ChatLease.user_id))  # rowcount is not reliable for upserts on psycopg
     )
-    if repo.session.execute(statement).first() is None:
+    # On the connection, not through the ORM: it runs for every update (repo.py, HOT_PATH).
+    if repo.session.connection().execute(statement).first() is None:
         return Take.BUSY
     if repo.session.get(HandledUpdate, update_id) is not None:
         release(repo, user_id, holder)
