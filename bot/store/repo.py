@@ -37,11 +37,9 @@ class Conversation:
 BULK = {"synchronize_session": False}
 
 
-# HOT_PATH: the two statements of every message and button are built once, and they, the bulk
-# writes and the supporter lease run on the session's connection rather than through the ORM.
-# A letter-flow step then costs 3.4 to 3.6 ms of database CPU; built at each call and run through
-# `session.execute`, 4.2 to 4.7 ms (bench.flow_bench.run_flow on SQLite, 600 steps, thread CPU
-# time of the database worker, best of 4).
+# HOT_PATH: the two statements of every message and button, built once, and the bulk writes and
+# the supporter lease run on the session's connection, not the ORM: a flow step costs 3.4-3.6 ms
+# of database CPU; built per call via `session.execute`, 4.2-4.7 ms (bench.flow_bench.run_flow).
 _CONVERSATION = (
     sa_select(
         col(Supporter.id),
