@@ -50,6 +50,7 @@ from sqlalchemy import insert
 from telegram.ext import Application
 
 from bench import pg, procs
+from bench.apps import start_polling
 from bot import broadcast_lifecycle
 from bot.campaign import find_campaign, load_campaign
 from bot.config import Settings
@@ -244,12 +245,7 @@ async def run_one(recipients: int, chatters: int, workdir: Path) -> Result:
         seed(store, fake, recipients)
         talkers = [fake.make_user(FIRST_CHATTER + i, f"C{i}") for i in range(chatters)]
         app = _app(fake, store, url, 0, shared=False)
-        await app.initialize()
-        if app.post_init:
-            await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        await app.start()
+        await start_polling(app)
         try:
             preview = await store.run(broadcast_lifecycle.create, "bench", TEXT, ORGANIZER)
             on_progress = await _progress_reporter(app)

@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.apps import start_polling
 from bot.campaign import find_campaign, load_campaign
 from bot.config import Settings
 from bot.store import Store
@@ -120,12 +121,7 @@ async def run(supporters: int, workdir: Path) -> Result:
         store = Store.from_url(url)
         settings = Settings(token=TOKEN, base_url=fake.base_url, database_url=url)
         app = build_application(settings, load_campaign(find_campaign(None)), store)
-        await app.initialize()
-        if app.post_init:
-            await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        await app.start()
+        await start_polling(app)
         ids = range(FIRST_SUPPORTER, FIRST_SUPPORTER + supporters)
         try:
             users = [fake.make_user(i, "Ani", f"N{i}") for i in ids]
