@@ -32,6 +32,7 @@ from bot.officials.importers import (
     skipped_count,
 )
 from bot.officials.parsing import parse_file
+from bot.officials.roster import forget
 from bot.store import Repo, Store
 from bot.store import officials as queries
 from bot.store.models import utcnow
@@ -118,6 +119,7 @@ def _replace(repo: Repo, parsed: Sequence[ParsedFile]) -> None:
             "imported_at": now,
         }
         queries.replace_dataset(repo, p.dataset, p.rows, meta)
+    forget(repo)  # a lookup later in this transaction reads the new members
 
 
 def update(

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from bot.districts import District
 from bot.officials import members
+from bot.officials.roster import roster
 from bot.places import US_STATES, lookup_zip
 from bot.store import Repo
 from bot.store import officials as queries
@@ -55,12 +56,10 @@ def resolve_zip(repo: Repo, zip5: str) -> ZipResolution:
     """Candidate states and districts for a five-digit ZIP, as `bot.places` read it."""
     if not (len(zip5) == 5 and zip5.isascii() and zip5.isdigit()):
         raise ValueError(f"not a five-digit ZIP: {zip5!r}")
-    # One district per seat, even if the data gave a seat two members (first one wins).
-    seats: dict[tuple[str, int], Legislator | None] = {}
-    for state, number, member in queries.members_of_zcta(repo, zip5):
-        seats.setdefault((state, number), member)
+    seats = queries.districts_of_zcta(repo, zip5)
     if seats:
-        districts = tuple(_district(s, n, m) for (s, n), m in seats.items())
+        held = roster(repo).seats
+        districts = tuple(_district(s, n, held.get((s, n))) for s, n in seats)
         states = tuple(dict.fromkeys(d.state for d in districts))
         return ZipResolution(zip5, states, districts, "zccd")
     # Not a ZCTA (PO boxes, single-building ZIPs, the territories zccd leaves out): the
@@ -86,13 +85,13 @@ def _district(state: str, number: int, member: Legislator | None) -> District:
 
 def senators(repo: Repo, state: str) -> list[Legislator]:
     """The state's senators: two for a state, none for DC and the territories."""
-    return queries.senators(repo, state.upper())
+    return list(roster(repo).senators.get(state.upper(), ()))
 
 
 def representative(repo: Repo, state: str, district: int) -> Legislator | None:
     """The House member for a seat (district 0: at-large, or a delegate); None if vacant."""
-    return queries.seat_holder(repo, state.upper(), district)
+    return roster(repo).seats.get((state.upper(), district))
 
 
 def member(repo: Repo, bioguide_id: str) -> Legislator | None:
-    return queries.legislator(repo, bioguide_id)
+    return roster(repo).by_id.get(bioguide_id)

@@ -2,8 +2,8 @@
 
 Imports replace a whole dataset inside the caller's transaction: DELETE then a bulk INSERT
 (executemany), so readers see the old rows until the commit and a failure rolls everything
-back. Lookups hand back `Legislator` rows: a ZIP reads its candidate districts joined to their
-members in one indexed query.
+back. A ZIP reads its candidate districts in one indexed query; the members come from
+`bot.officials.roster`, which reads them all once per import.
 """
 
 from __future__ import annotations
@@ -32,29 +32,16 @@ def _holds_the_seat() -> ColumnElement[bool]:
     )
 
 
-# The three lookups of the letter flow are built once, not per call: a ZIP lookup (resolve_zip +
-# senators + representative, bench/officials_bench.py's loop, best of 3 on one machine) ran at
-# 960/s built per call against 1,700/s prebuilt in one Store.run each (1,400/s against 3,350/s
-# inside one transaction): building and keying the statement cost more than running it.
-_MEMBERS_OF_ZCTA = (
-    select(col(ZipDistrict.state), col(ZipDistrict.district), Legislator)
-    .outerjoin(Legislator, _holds_the_seat())
+# The two reads of every ZIP lookup are built once, not per call: bench/officials_bench.py (one
+# Store.run per lookup, same machine) ran 2,090-2,170 lookups/s prebuilt against 1,400-1,430/s
+# built per call; building and keying a statement cost more than running it.
+_DISTRICTS_OF_ZCTA = (
+    select(col(ZipDistrict.state), col(ZipDistrict.district))
     .where(col(ZipDistrict.zcta) == bindparam("zcta"))
-    .order_by(col(ZipDistrict.state), col(ZipDistrict.district), col(Legislator.bioguide_id))
+    .order_by(col(ZipDistrict.state), col(ZipDistrict.district))
 )
-_SENATORS = (
-    select(Legislator)
-    .where(col(Legislator.state) == bindparam("state"), col(Legislator.chamber) == "sen")
-    .order_by(col(Legislator.last_name), col(Legislator.first_name))
-)
-_SEAT_HOLDER = (
-    select(Legislator)
-    .where(
-        col(Legislator.state) == bindparam("state"),
-        col(Legislator.chamber) == "rep",
-        col(Legislator.district) == bindparam("district"),
-    )
-    .order_by(col(Legislator.bioguide_id))
+_LEGISLATORS_STAMP = select(col(OfficialsDataset.imported_at), col(OfficialsDataset.sha256)).where(
+    col(OfficialsDataset.name) == LEGISLATORS
 )
 
 
@@ -74,23 +61,22 @@ def datasets(repo: Repo) -> list[OfficialsDataset]:
     return list(repo.session.exec(select(OfficialsDataset).order_by(col(OfficialsDataset.name))))
 
 
-def members_of_zcta(repo: Repo, zcta: str) -> list[tuple[str, int, Legislator | None]]:
-    """(state, district, its House member or None if vacant) per candidate district of a ZCTA."""
-    rows = repo.session.exec(_MEMBERS_OF_ZCTA, params={"zcta": zcta})
-    return [(state, district, found) for state, district, found in rows]
+def districts_of_zcta(repo: Repo, zcta: str) -> list[tuple[str, int]]:
+    """(state, district) per candidate district of a ZCTA."""
+    rows = repo.session.exec(_DISTRICTS_OF_ZCTA, params={"zcta": zcta})
+    return [(state, district) for state, district in rows]
 
 
-def senators(repo: Repo, state: str) -> list[Legislator]:
-    return list(repo.session.exec(_SENATORS, params={"state": state}))
+def legislators_stamp(repo: Repo) -> tuple[Any, str] | None:
+    """When and what the legislators were last imported from; None before any import."""
+    found = repo.session.exec(_LEGISLATORS_STAMP).first()
+    return None if found is None else (found[0], found[1])
 
 
-def seat_holder(repo: Repo, state: str, district: int) -> Legislator | None:
-    """The House member for a seat (the first by bioguide id, should the data list two)."""
-    return repo.session.exec(_SEAT_HOLDER, params={"state": state, "district": district}).first()
-
-
-def legislator(repo: Repo, bioguide_id: str) -> Legislator | None:
-    return repo.session.get(Legislator, bioguide_id)
+def all_legislators(repo: Repo) -> list[Legislator]:
+    """Every loaded member, as rows that belong to no session (kept in memory between them)."""
+    rows = repo.session.execute(select(*_TABLES[LEGISLATORS].__table__.columns))
+    return [Legislator(**row._mapping) for row in rows]
 
 
 def districts_of_state(repo: Repo, state: str) -> set[int]:
