@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.officials.importers import LEGISLATORS, ZCCD
 from bot.store import Repo
 from bot.store import officials as queries
-from bot.store.models import OfficialsDataset
+from bot.store.models import OfficialsDataset, as_utc
 
 # The first day of the 120th Congress: districts redrawn for the 2026 elections apply from it.
 REDISTRICTING_TAKES_EFFECT = date(2027, 1, 3)
@@ -36,8 +36,8 @@ class DatasetStatus:
             row.rows,
             row.skipped,
             row.data_date,
-            _aware(row.file_date),
-            _aware(row.imported_at) or row.imported_at,
+            as_utc(row.file_date),
+            as_utc(row.imported_at) or row.imported_at,
         )
 
 
@@ -169,10 +169,3 @@ def _age(delta: timedelta) -> str:
     if seconds < 2 * 86400:
         return f"{seconds // 3600} h"
     return f"{seconds // 86400} days"
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything is stored in UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment

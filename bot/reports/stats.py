@@ -23,7 +23,7 @@ from typing import NamedTuple
 from bot.campaign import Campaign
 from bot.reports.by_recipient import RecipientTally, by_kind, by_target, looked_up_kinds
 from bot.reports.recipients import CONGRESS, recipients_for
-from bot.store import Repo, stats_queries
+from bot.store import Repo, reminders, stats_queries
 from bot.store.reports import DIRECT, FORGOTTEN, UNKNOWN_STATE, day_window
 from bot.store.stats_queries import SupporterCount, TargetCount, WriterCount
 
@@ -45,6 +45,10 @@ class Totals:
     """Supporters who blocked the bot (opted in or not)."""
     referred: int
     """Supporters who joined through another supporter's invite link."""
+    reminders_sent: int = 0
+    """"Remind me tomorrow" reminders delivered in this campaign."""
+    sent_after_reminder: int = 0
+    """Letters marked sent after their draft's reminder went out."""
 
     @property
     def share_sent(self) -> float | None:
@@ -144,7 +148,7 @@ def campaign_stats(
     drafted_days = stats_queries.drafted_per_day(repo, campaign.id, window)
     supporter_rows = stats_queries.supporter_counts(repo)
     writer_rows = stats_queries.writer_counts(repo, campaign.id)
-    totals = _totals(targets, supporter_rows, writer_rows)
+    totals = _totals(targets, supporter_rows, writer_rows, reminders.counts(repo, campaign.id))
     demand_rows = stats_queries.demand_counts(repo, campaign.id)
     recipients = by_target(targets, recipients_for(repo, campaign, targets))
     median = stats_queries.median_supporter_score(repo, campaign.id, totals.writers)
@@ -186,6 +190,7 @@ def _totals(
     targets: Mapping[str, list[int]],
     supporter_rows: Sequence[SupporterCount],
     writer_rows: Sequence[WriterCount],
+    reminded: tuple[int, int],
 ) -> Totals:
     return Totals(
         supporters=sum(row.supporters for row in supporter_rows),
@@ -195,6 +200,8 @@ def _totals(
         opted_in=sum(row.opted_in for row in supporter_rows),
         blocked=sum(row.blocked for row in supporter_rows),
         referred=sum(row.referred for row in supporter_rows),
+        reminders_sent=reminded[0],
+        sent_after_reminder=reminded[1],
     )
 
 

@@ -55,6 +55,8 @@ def format_stats_text(stats: CampaignStats) -> str:
                 ("opted in to updates (not blocked)", f"{t.opted_in:,}"),
                 ("blocked the bot", f"{t.blocked:,}"),
                 ("joined through an invite", f"{t.referred:,}"),
+                ("reminders sent", f"{t.reminders_sent:,}"),
+                ("letters sent after a reminder", f"{t.sent_after_reminder:,}"),
                 ("median personalization (per supporter)", median),
             ],
         ),

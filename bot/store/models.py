@@ -12,6 +12,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything is stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
 def new_public_id() -> str:
     """A random, stable pseudonym: invite codes and exports use it instead of Telegram ids."""
     return secrets.token_urlsafe(6)
@@ -232,3 +239,33 @@ class SendClock(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=16)
     next_at: float = 0.0
+
+
+class Reminder(SQLModel, table=True):
+    """A supporter's "remind me tomorrow" about a draft's letters not yet marked sent.
+
+    At most one pending per draft, so a double tap schedules one. An instance takes a due one by
+    moving it to "attempted" before its send, so it is never sent twice (bot/store/reminders.py).
+    """
+
+    __table_args__ = (
+        Index(
+            "uq_reminder_pending_per_draft",
+            "draft_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_reminder_status_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    supporter_id: int = Field(foreign_key="supporter.id", index=True, ondelete="CASCADE")
+    draft_id: int = Field(foreign_key="draft.id", ondelete="CASCADE")
+    campaign_id: str = Field(max_length=24)
+    # pending, attempted (taken, being sent), sent, unneeded (all letters sent by then),
+    # cancelled (/stop), blocked, failed
+    status: str = Field(default="pending", max_length=12)
+    due_at: datetime = Field(sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

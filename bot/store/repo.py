@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, and_, bindparam, delete, func, update
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import Session, col, select
 
-from bot.store.models import DraftRow, Letter, LetterDemand, Supporter, utcnow
+from bot.store.models import DraftRow, Letter, LetterDemand, Supporter, as_utc, utcnow
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,6 @@ def _row_id(row: Letter) -> int:
     if row.id is None:
         raise LookupError("letter not flushed")
     return row.id
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes; everything here is stored in UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 class Repo:
@@ -171,7 +164,7 @@ class Repo:
         if row is None:
             return None
         return Conversation(
-            row[0], row[1], _aware(row[2]), row[3], row[4] or 0, row[5] or {}, row[6]
+            row[0], row[1], as_utc(row[2]), row[3], row[4] or 0, row[5] or {}, row[6]
         )
 
     def conversation_of(self, supporter_id: int) -> Conversation | None:

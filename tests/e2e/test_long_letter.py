@@ -70,6 +70,7 @@ async def test_emoji_story_letter_arrives_as_a_document(running_bot, fake, ani, 
         "✏️ Edit",
         "📦 PDF, phone script",
         "↩️ Start over",
+        "⏰ Remind me tomorrow",
     ]
     assert len(fake.calls_to("sendDocument")) == 1
 

@@ -25,7 +25,7 @@ class DraftAction:
 @dataclass(frozen=True)
 class LetterAction:
     letter_id: int
-    action: str  # one of LETTER_ACTIONS ("kit_sent": "I sent it" under the kit)
+    action: str  # one of LETTER_ACTIONS ("kit_sent": "I sent it" under the kit; "show": again)
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ Callback = DraftAction | LetterAction | MenuAction
 
 DRAFT_ACTIONS = {"t", "a", "ok", "skip"}
 CHOICE_ACTIONS = {"t", "a"}  # the draft actions that name a choice
-LETTER_ACTIONS = {"sent", "again", "edit", "kit", "kit_sent", "nostreet"}
+LETTER_ACTIONS = {"sent", "again", "edit", "kit", "kit_sent", "nostreet", "remind", "show"}
 MENU_ACTIONS = {
     "letter",
     "demands",

@@ -27,6 +27,7 @@ from bot.telegram.supporters.kit_messages import KitMessages
 from bot.telegram.supporters.letters import LetterButtons
 from bot.telegram.supporters.outcomes import Context, OutcomeMessages
 from bot.telegram.supporters.profile import ProfileHandlers
+from bot.telegram.supporters.reminder_sender import SEND_REMINDERS_EVERY, send_due_reminders
 from bot.telegram.supporters.use_cases import UseCases
 from bot.telegram.texts import toast
 
@@ -35,7 +36,7 @@ class SupporterHandlers:
     """The bot's behaviour towards supporters; one instance per Application."""
 
     def __init__(self, campaign: Campaign, store: Store, gate: AdminGate) -> None:
-        use = UseCases.of(campaign, store)
+        self.use = use = UseCases.of(campaign, store)
         kits = KitMessages(use)
         self.conversation = ConversationHandlers(use, OutcomeMessages(campaign, kits), gate)
         self.letters = LetterButtons(use, kits)
@@ -67,6 +68,15 @@ class SupporterHandlers:
         app.add_handler(MessageHandler(private & filters.COMMAND, profile.unknown_command))
         app.add_handler(MessageHandler(private & ~filters.TEXT, conversation.on_non_text))
         app.add_error_handler(profile.on_error)
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(
+                self.send_reminders, interval=SEND_REMINDERS_EVERY, first=SEND_REMINDERS_EVERY
+            )
+
+    async def send_reminders(self, context: Context) -> None:
+        """The reminders job: everything due, until the Application stops."""
+        app = context.application
+        await send_due_reminders(context.bot, self.use, should_stop=lambda: not app.running)
 
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query

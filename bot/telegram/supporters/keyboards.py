@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.flow import Prompt, Step
@@ -42,17 +44,33 @@ def letter_keyboard(letter: LetterView) -> InlineKeyboardMarkup:
     sent_label = label("sent" if letter.sent else "i_sent_it")
     # After a supporter's own edit, a new wording would replace their words: say so.
     again_label = label("new_wording_drops_edit" if letter.edited else "another_wording")
+    rows = [
+        [_button(sent_label, LetterAction(letter.id, "sent"))],
+        [
+            _button(again_label, LetterAction(letter.id, "again")),
+            _button(label("edit"), LetterAction(letter.id, "edit")),
+        ],
+        [
+            _button(label("kit"), LetterAction(letter.id, "kit")),
+            _button(label("start_over"), MenuAction("letter")),
+        ],
+    ]
+    if not letter.sent:
+        rows.append([_button(label("remind_tomorrow"), LetterAction(letter.id, "remind"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def reminder_keyboard(letters: Sequence[LetterView]) -> InlineKeyboardMarkup:
+    """One button per unsent letter, showing it again with its own buttons."""
     return InlineKeyboardMarkup(
         [
-            [_button(sent_label, LetterAction(letter.id, "sent"))],
             [
-                _button(again_label, LetterAction(letter.id, "again")),
-                _button(label("edit"), LetterAction(letter.id, "edit")),
-            ],
-            [
-                _button(label("kit"), LetterAction(letter.id, "kit")),
-                _button(label("start_over"), MenuAction("letter")),
-            ],
+                _button(
+                    label("show_letter", label=letter.target.label),
+                    LetterAction(letter.id, "show"),
+                )
+            ]
+            for letter in letters
         ]
     )
 

@@ -1,5 +1,6 @@
 """The buttons under a letter: "I sent it" (there or under the kit), another wording, edit,
-and the printable kit with its one question, a street for the signature."""
+the printable kit with its one question (a street for the signature), "remind me tomorrow",
+and a reminder's buttons that show a letter again."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from dataclasses import dataclass
 
 from telegram import Bot, CallbackQuery, Message
 
+from bot.store.models import utcnow
 from bot.supporters import engagement
 from bot.supporters.kits import StreetWanted
+from bot.supporters.reminders import AllSent, ReminderSet
 from bot.supporters.views import Person
 from bot.telegram.render import render
 from bot.telegram.sending import chat_id_of, invite_link, send, tapped, try_edit_markup
@@ -64,6 +67,8 @@ class LetterButtons:
             "kit": self.kit,
             "nostreet": self.no_street,
             "edit": self.edit,
+            "remind": self.remind,
+            "show": self.show,
         }
         return await handlers[action.action](Tap(bot, query, person, action))
 
@@ -121,4 +126,26 @@ class LetterButtons:
             return toast("letter_gone")
         text = render("edit_prompt", letter=letter, as_file=not fits_one_message(letter))
         await send(tap.bot, tap.chat_id, text)
+        return None
+
+    async def remind(self, tap: Tap) -> str | None:
+        """One reminder per draft, a day from now; a second tap says it is already set."""
+        run = self.use.store.run
+        found = await run(self.use.reminders.remind, tap.person, tap.letter_id, utcnow())
+        match found:
+            case None:
+                return toast("letter_gone")
+            case AllSent():
+                return toast("reminder_all_sent")
+            case ReminderSet(created=True):
+                return toast("reminder_set")
+            case _:
+                return toast("reminder_already")
+
+    async def show(self, tap: Tap) -> str | None:
+        """A letter again, with its buttons (from a reminder)."""
+        letter = await self.use.store.run(self.use.actions.letter, tap.person, tap.letter_id)
+        if letter is None:
+            return toast("letter_gone")
+        await send_letter(tap.bot, tap.chat_id, letter)
         return None

@@ -76,7 +76,9 @@ class ProfileHandlers:
     async def stop(self, update: Update, context: Context) -> None:
         person = person_of(update)
         await self.use.store.run(engagement.set_updates, person, False)
-        await send(context.bot, person.id, render("updates", on=False))
+        cancelled = await self.use.store.run(self.use.reminders.cancel, person)
+        text = render("updates", on=False, reminders_cancelled=cancelled)
+        await send(context.bot, person.id, text)
 
     async def on_menu_button(
         self, context: Context, query: CallbackQuery, person: Person, action: MenuAction

@@ -9,6 +9,7 @@ from bot.store import Store
 from bot.supporters.drafting import Drafting
 from bot.supporters.kits import Kits
 from bot.supporters.letter_actions import LetterActions
+from bot.supporters.reminders import Reminders
 from bot.supporters.writer import Writer
 
 
@@ -21,9 +22,11 @@ class UseCases:
     drafting: Drafting
     actions: LetterActions
     kits: Kits
+    reminders: Reminders
 
     @classmethod
     def of(cls, campaign: Campaign, store: Store) -> UseCases:
         actions = LetterActions(Writer(campaign))
         kits = Kits(actions)
-        return cls(campaign, store, Drafting(actions.writer, actions, kits), actions, kits)
+        drafting = Drafting(actions.writer, actions, kits)
+        return cls(campaign, store, drafting, actions, kits, Reminders(actions.writer))
