@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 from dotenv import load_dotenv
 from platformdirs import user_data_dir
 
+from bot.paths import CAMPAIGNS_DIR
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 APP_NAME = "campaign-letter-bot"
 # Plain HTTP behind the TLS-terminating proxy that Telegram reaches (8443 would suggest TLS here).
@@ -36,6 +38,8 @@ class Settings:
     database_url: str = field(default_factory=default_database_url)
     admin_ids: frozenset[int] = frozenset()
     campaign: str | None = None
+    # The folder of campaign files (CAMPAIGNS); `campaign` (CAMPAIGN) names the default one.
+    campaigns_dir: Path = CAMPAIGNS_DIR
     webhook_url: str | None = None
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
     webhook_port: int = DEFAULT_WEBHOOK_PORT
@@ -172,6 +176,12 @@ def _parse_webhook_secret(raw: str) -> str | None:
     return secret
 
 
+def _parse_campaigns_dir(raw: str) -> Path:
+    """A folder of campaign files; whether it holds usable ones is the catalogue's to say."""
+    folder = raw.strip()
+    return Path(folder).expanduser() if folder else CAMPAIGNS_DIR
+
+
 def _parse_paid_broadcasts(raw: str) -> bool:
     value = raw.strip().lower()
     if value in ("", "false", "no", "off", "0"):
@@ -195,6 +205,7 @@ def load_settings(env_file: str | os.PathLike[str] | None = None) -> Settings:
         database_url=_parse_database_url(env.get("DATABASE_URL", "")),
         admin_ids=_parse_admin_ids(env.get("ADMIN_IDS", "")),
         campaign=env.get("CAMPAIGN", "").strip() or None,
+        campaigns_dir=_parse_campaigns_dir(env.get("CAMPAIGNS", "")),
         webhook_url=_parse_webhook_url(env.get("WEBHOOK_URL", ""), base_url),
         webhook_listen=_parse_webhook_listen(env.get("WEBHOOK_LISTEN", "")),
         webhook_port=_parse_webhook_port(env.get("WEBHOOK_PORT", "")),

@@ -14,6 +14,7 @@ from bot.config import (
     default_database_url,
     load_settings,
 )
+from bot.paths import CAMPAIGNS_DIR
 
 VARIABLES = (
     "TELEGRAM_BOT_TOKEN",
@@ -21,6 +22,7 @@ VARIABLES = (
     "DATABASE_URL",
     "ADMIN_IDS",
     "CAMPAIGN",
+    "CAMPAIGNS",
     "WEBHOOK_URL",
     "WEBHOOK_LISTEN",
     "WEBHOOK_PORT",
@@ -65,6 +67,14 @@ def test_defaults_without_environment() -> None:
     assert settings.database_url.endswith("campaign.db")
     assert settings.admin_ids == frozenset()
     assert settings.campaign is None
+    assert settings.campaigns_dir == CAMPAIGNS_DIR
+
+
+def test_campaigns_folder_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAMPAIGNS", " ~/actions ")
+    assert load_settings().campaigns_dir == Path.home() / "actions"
+    monkeypatch.setenv("CAMPAIGNS", "  ")
+    assert load_settings().campaigns_dir == CAMPAIGNS_DIR
 
 
 def test_require_token_explains_what_to_do() -> None:

@@ -1,7 +1,7 @@
 """Campaign data: what a campaign demands, of whom, and on what source."""
 
 from bot.campaign.loader import CampaignError, find_campaign, load_campaign
-from bot.campaign.model import Campaign
+from bot.campaign.model import Campaign, CampaignState
 from bot.campaign.parts import (
     CONGRESS,
     Ask,
@@ -18,6 +18,7 @@ __all__ = [
     "Ask",
     "Campaign",
     "CampaignError",
+    "CampaignState",
     "Channel",
     "Demand",
     "LookupTarget",

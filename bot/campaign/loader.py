@@ -19,24 +19,37 @@ class CampaignError(Exception):
     """A campaign file that cannot be used, with every problem located."""
 
 
-def find_campaign(name_or_path: str | None) -> Path:
-    """Resolve CAMPAIGN: a path to a .toml file, or the id of a bundled campaign."""
-    name = name_or_path or DEFAULT_CAMPAIGN
+def campaign_file(name: str) -> Path | None:
+    """CAMPAIGN as a file: its resolved path when `name` is a path (it ends in .toml, or names
+    something that exists), None when it is a campaign id."""
     candidate = Path(name).expanduser()
-    if candidate.suffix == ".toml" or candidate.exists():
-        if not candidate.is_file():
-            raise CampaignError(f"CAMPAIGN file {candidate} does not exist.")
-        return candidate.resolve()
-    bundled = CAMPAIGNS_DIR / f"{name}.toml"
-    if bundled.is_file():
-        return bundled
-    available = ", ".join(sorted(p.stem for p in CAMPAIGNS_DIR.glob("*.toml"))) or "none"
-    raise CampaignError(
-        f"CAMPAIGN={name!r} is neither a .toml file nor a bundled campaign (bundled: {available})."
-    )
+    if candidate.suffix != ".toml" and not candidate.exists():
+        return None
+    if not candidate.is_file():
+        raise CampaignError(f"CAMPAIGN file {candidate} does not exist.")
+    return candidate.resolve()
+
+
+def find_campaign(name_or_path: str | None, folder: Path = CAMPAIGNS_DIR) -> Path:
+    """Resolve CAMPAIGN: a path to a .toml file, or the id of a campaign in `folder` (by default
+    the bundled ones)."""
+    name = name_or_path or DEFAULT_CAMPAIGN
+    path = campaign_file(name)
+    if path is not None:
+        return path
+    in_folder = folder / f"{name}.toml"
+    if in_folder.is_file():
+        return in_folder
+    available = ", ".join(sorted(p.stem for p in folder.glob("*.toml"))) or "none"
+    if folder == CAMPAIGNS_DIR:
+        known = f"a bundled campaign (bundled: {available})"
+    else:
+        known = f"a campaign in {folder} (there: {available})"
+    raise CampaignError(f"CAMPAIGN={name!r} is neither a .toml file nor {known}.")
 
 
 def load_campaign(path: str | Path) -> Campaign:
+    """The campaign in the file at `path`, or a CampaignError listing every problem in it."""
     path = Path(path)
     raw_text = _read_text(path)
     try:

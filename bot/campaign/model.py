@@ -1,18 +1,22 @@
 """The campaign as a whole, and the rules that tie its parts together (bot/campaign/parts.py):
-unique ids, and every demand routed to an office with an ask and a talking point for it."""
+unique ids, every demand routed to an office with an ask and a talking point for it, and when
+the campaign is open (its `CampaignState`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from bot.campaign.parts import (
     DEFAULT_STALE_AFTER_DAYS,
     Demand,
     LookupTarget,
+    Moment,
     OfficeAsk,
     SinceThen,
     Slug,
@@ -24,6 +28,15 @@ from bot.campaign.parts import (
 )
 
 SCHEMA_VERSION = 2
+
+
+class CampaignState(StrEnum):
+    """Where a campaign stands at a given moment; only an open one takes new letters."""
+
+    DRAFT = "draft"  # `draft = true`: organizers still work on it, whatever its dates
+    UPCOMING = "upcoming"  # before `opens`
+    OPEN = "open"
+    CLOSED = "closed"  # from `closes` on
 
 
 class Campaign(StrictModel):
@@ -41,6 +54,10 @@ class Campaign(StrictModel):
     demands: list[Demand] = Field(min_length=1)
     targets: list[Target] = Field(min_length=1)
     lookups: list[LookupTarget] = Field(default_factory=list)
+    # Open from `opens` (inclusive) until `closes` (exclusive); without them, always open.
+    opens: Moment | None = None
+    closes: Moment | None = None
+    draft: StrictBool = False  # true or false: a string such as "no" is a mistake, not false
     path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("demands", "targets", "lookups")
@@ -59,6 +76,16 @@ class Campaign(StrictModel):
         return items
 
     @model_validator(mode="after")
+    def _closes_after_opening(self) -> Campaign:
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise PydanticCustomError(
+                "closes_before_opens",
+                "closes ({closes}) must be after opens ({opens})",
+                {"closes": str(self.closes), "opens": str(self.opens), "at": ("closes",)},
+            )
+        return self
+
+    @model_validator(mode="after")
     def _routes_are_answerable(self) -> Campaign:
         """Every demand routed to an office names a known demand, has an ask for that kind of
         office and a talking point it suits: found here, not at a supporter's last step."""
@@ -75,6 +102,16 @@ class Campaign(StrictModel):
                 for demand_id in target.demands:
                     _check_route(self, field_name, index, target, demand_id)
         return self
+
+    def state(self, now: datetime) -> CampaignState:
+        """The campaign's state at `now` (a datetime with a timezone): a draft stays a draft."""
+        if self.draft:
+            return CampaignState.DRAFT
+        if self.opens is not None and now < self.opens:
+            return CampaignState.UPCOMING
+        if self.closes is not None and now >= self.closes:
+            return CampaignState.CLOSED
+        return CampaignState.OPEN
 
     def demand(self, demand_id: str) -> Demand | None:
         return next((d for d in self.demands if d.id == demand_id), None)

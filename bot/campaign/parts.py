@@ -8,16 +8,19 @@ cannot serve both. Every talking point names its source.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
 )
+from pydantic_core import PydanticCustomError
 
 CONGRESS = "congress"  # the kind of every lookup target (a supporter's own members)
 DEFAULT_STALE_AFTER_DAYS = 180
@@ -33,6 +36,30 @@ def _as_list(value: Any) -> Any:
 
 # One text, or several wordings of it; a letter uses one, picked by its seed.
 Wordings = Annotated[list[Text], BeforeValidator(_as_list), Field(min_length=1)]
+
+
+def _midnight_utc(value: Any) -> Any:
+    """A TOML date (2025-03-01) means that day's start in UTC; a datetime needs its offset."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise PydanticCustomError(
+            "no_timezone",
+            "{value} has no timezone: add one (2025-03-01T09:00:00Z, 2025-03-01T09:00:00+04:00) "
+            "or give a date, which means midnight UTC",
+            {"value": value.isoformat()},
+        )
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, time(), tzinfo=UTC)
+    return value
+
+
+# When a campaign opens or closes: a TOML datetime with its offset (2025-03-01T09:00:00+04:00)
+# or a date; a datetime without an offset is refused, since nobody could tell whose 9 o'clock
+# it means. Kept in UTC.
+Moment = Annotated[
+    AwareDatetime,
+    BeforeValidator(_midnight_utc),
+    AfterValidator(lambda moment: moment.astimezone(UTC)),
+]
 
 
 class StrictModel(BaseModel):

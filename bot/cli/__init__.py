@@ -1,6 +1,6 @@
 """The command-line adapter, `campaign-bot` (and `python -m bot`): `parser` lists every command
 and option, `entry.main` runs one, and each command lives in its own module (`run`, `preview`,
-`reports`, `check`, `officials`), opening the database the one way `database` provides.
+`reports`, `campaigns`, `check`, `officials`), opening the database the one way `database` provides.
 
 Why commands are imported by name: the command modules import what they need at the top
 (Telegram's stack for `run`, SQLAlchemy and the store for the rest), and `--help` must load none

@@ -1,5 +1,6 @@
-"""`campaign-bot check`: is a campaign file usable, which of its dates are old, and how old is
-the officials directory; old dates warn without failing, so scripts break only on a bad file."""
+"""`campaign-bot check`: are the campaign files usable (the whole catalogue, or one FILE), which
+of their dates are old, and how old is the officials directory; old dates warn without
+failing, so scripts break only on a bad file."""
 
 from __future__ import annotations
 
@@ -7,34 +8,46 @@ import argparse
 import sys
 from datetime import UTC, date, datetime
 
-from bot.campaign import CampaignError, find_campaign, load_campaign
+from bot.campaign import Campaign, CampaignError, find_campaign
+from bot.campaign.catalogue import load_catalogue, load_usable_campaign
 from bot.campaign.freshness import UPDATE_DIRECTORY, directory_age, stale_items
 from bot.cli.database import missing_sqlite_file, opened_store, safe_url
 from bot.config import Settings
-from bot.letters import LetterRenderer, LetterTemplateError
 
 
 def check_campaign(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate a campaign file, then list its stale dates and the directory's: exit status 2
-    only when the file cannot be used."""
+    """Validate FILE, or without one every campaign file as the bot loads them, then list each
+    campaign's stale dates and the directory's: exit status 2 only when a file cannot be used."""
     try:
-        campaign = load_campaign(find_campaign(args.file or settings.campaign))
-        LetterRenderer(campaign)  # the templates must load too, as at start-up
-    except (CampaignError, LetterTemplateError) as error:
+        campaigns = _usable_campaigns(args.file, settings)
+    except CampaignError as error:
         for line in str(error).splitlines():
             print(f"error: {line}", file=sys.stderr)
         return 2
     today = args.today or datetime.now(UTC).date()
+    for campaign in campaigns:
+        _print_dates(campaign, today)
+    looked_up = [c.stale_after_days for c in campaigns if c.lookups]
+    if looked_up:  # one directory for all: judged by the strictest campaign that uses it
+        for line in _directory_lines(settings.database_url, min(looked_up), today):
+            print(f"officials directory: {line}")
+    return 0
+
+
+def _usable_campaigns(file: str | None, settings: Settings) -> list[Campaign]:
+    """FILE (a path, or an id in the CAMPAIGNS folder), or the whole catalogue."""
+    if file:
+        return [load_usable_campaign(find_campaign(file, settings.campaigns_dir))]
+    return list(load_catalogue(settings.campaigns_dir, settings.campaign).campaigns)
+
+
+def _print_dates(campaign: Campaign, today: date) -> None:
     print(f"OK: {campaign.title} ({campaign.id})")
     items = stale_items(campaign, today)
     for item in items:
         print(f"stale: {item.line}")
     if not items:
         print(f"fresh: every date is within {campaign.stale_after_days} days (stale_after_days)")
-    if campaign.lookups:
-        for line in _directory_lines(settings.database_url, campaign.stale_after_days, today):
-            print(f"officials directory: {line}")
-    return 0
 
 
 def _directory_lines(url: str, stale_after_days: int, today: date) -> list[str]:

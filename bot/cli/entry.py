@@ -19,7 +19,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         return int(handler.load()(args, settings))
     except (ConfigError, CampaignError, LetterTemplateError) as error:
-        print(f"campaign-bot: {error}", file=sys.stderr)
+        for line in str(error).splitlines():  # several bad campaign files: a line for each
+            print(f"campaign-bot: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

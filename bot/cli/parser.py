@@ -19,8 +19,8 @@ from bot.officials.importers import (
     ZCCD_URL,
 )
 
-DESCRIPTION = """Command line: `campaign-bot run | preview | stats | export | check`. Problems end
-in one line that says what to do (exit status 2)."""
+DESCRIPTION = """Command line: `campaign-bot run | preview | stats | export | campaigns | check |
+officials`. Problems end in one line that says what to do (exit status 2)."""
 CAMPAIGN_HELP = "campaign file or id (default: CAMPAIGN)"
 WEBHOOK_HELP = """serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN,
 WEBHOOK_PORT) instead of long polling; several instances may share a PostgreSQL database"""
@@ -44,10 +44,17 @@ COMMAND_HELP: dict[str, tuple[str, str | None]] = {
         """Write a participation export. The default summary holds counts only; letters and
         supporters have one row each, with pseudonymous ids unless --include-personal.""",
     ),
+    "campaigns": (
+        "list the campaigns with their state and letters",
+        """List every campaign in the CAMPAIGNS folder (and the CAMPAIGN file): its state (draft,
+        upcoming, open or closed) with its dates, and the supporters who wrote, letters drafted
+        and letters marked sent in the database.""",
+    ),
     "check": (
-        "validate a campaign file and list the dates to re-check",
-        """Validate a campaign file (exit status 2 if it cannot be used), then list every date
-        older than its stale_after_days, and the officials directory's age.""",
+        "validate the campaign files and list the dates to re-check",
+        """Validate every campaign file in the CAMPAIGNS folder (and the CAMPAIGN file), or only
+        FILE (exit status 2 if one cannot be used), then list every date older than its
+        campaign's stale_after_days, and the officials directory's age.""",
     ),
     "officials": (
         "load, refresh and inspect the members of Congress and ZIP→district data",
@@ -100,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_preview(commands)
     _add_stats(commands)
     _add_export(commands)
+    _command(commands, "campaigns", Command("campaigns", "list_campaigns"))
     _add_check(commands)
     _add_officials(commands)
     return parser
@@ -155,7 +163,9 @@ def _add_export(commands: Subparsers) -> None:
 
 def _add_check(commands: Subparsers) -> None:
     check = _command(commands, "check", Command("check", "check_campaign"))
-    check.add_argument("file", nargs="?", metavar="FILE", help=CAMPAIGN_HELP)
+    check.add_argument(
+        "file", nargs="?", metavar="FILE", help="campaign file or id (default: all campaigns)"
+    )
     check.add_argument("--today", type=_day, metavar="YYYY-MM-DD", help="check as of this day")
 
 

@@ -14,11 +14,11 @@ from typing import Any
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
-from bot.campaign import Campaign, find_campaign, load_campaign
+from bot.campaign import Campaign
+from bot.campaign.catalogue import load_catalogue
 from bot.campaign.freshness import directory_age, stale_items
 from bot.cli.database import one_line, open_store, safe_url
 from bot.config import DEFAULT_BASE_URL, ConfigError, Settings
-from bot.letters import LetterRenderer
 from bot.logsetup import RedactingFilter, install_excepthooks, setup_logging
 from bot.store import Store
 from bot.telegram.app import build_application
@@ -66,8 +66,9 @@ def _build(settings: Settings, webhook: bool) -> tuple[AnyApplication, Store]:
     With webhooks, several instances may share the database: each is named by its port (so a
     restarted one takes back its own supporter leases) and they share one send budget.
     """
-    campaign = load_campaign(find_campaign(settings.campaign))
-    LetterRenderer(campaign)  # fail now, not at a supporter's last step, if templates are broken
+    # Every campaign file (and its letter templates) must load, or the bot does not start: a
+    # broken file fails now, not at a supporter's last step.
+    campaign = load_catalogue(settings.campaigns_dir, settings.campaign).default
     store = open_store(settings.database_url)
     try:
         app = build_application(

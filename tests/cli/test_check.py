@@ -12,6 +12,7 @@ from bot.campaign.freshness import stale_items
 from bot.cli import main
 from bot.officials.datasets import import_files
 from bot.store import Store
+from tests.campaign.variants import write_variant
 from tests.support import FIXTURES_DIR, campaign_toml
 
 OFFICIALS = FIXTURES_DIR / "officials"
@@ -47,7 +48,8 @@ def test_check_of_a_fresh_file_without_lookups(
 ) -> None:
     path = tmp_path / "tiny.toml"
     path.write_text(campaign_toml(), encoding="utf-8")
-    monkeypatch.setenv("CAMPAIGN", str(path))  # FILE defaults to CAMPAIGN
+    monkeypatch.setenv("CAMPAIGNS", str(tmp_path))  # without FILE: every campaign there
+    monkeypatch.setenv("CAMPAIGN", str(path))
     assert main(["check", "--today", "2024-03-01"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "OK: A tiny test campaign (tiny)",
@@ -104,3 +106,58 @@ def test_check_never_fails_because_of_the_database(
     out = capsys.readouterr().out
     assert out.splitlines()[-1].startswith("officials directory: not checked: ")
     assert "secret" not in out
+
+
+# Without FILE: the whole catalogue, as the bot loads it
+
+
+def test_check_validates_every_campaign_of_the_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "campaigns"
+    write_variant(folder)
+    write_variant(folder, "spring", "opens = 2026-03-01", "closes = 2026-06-01")
+    monkeypatch.setenv("CAMPAIGNS", str(folder))
+    assert main(["check", "--today", "2026-11-30"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    stale = [f"stale: {item.line}" for item in stale_items(BUNDLED, date(2026, 11, 30))]
+    assert out == [
+        f"OK: {BUNDLED.title} ({BUNDLED.id})",
+        *stale,
+        f"OK: {BUNDLED.title} (spring)",
+        *stale,
+        out[-1],
+    ]
+    assert out[-1].startswith("officials directory: ")  # once, for both campaigns
+
+
+def test_check_names_every_bad_file_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_variant(tmp_path)
+    late = write_variant(tmp_path, "late", "opens = 2026-03-01", "closes = 2026-02-01")
+    naive = write_variant(tmp_path, "naive", "opens = 2026-03-01T09:00:00")
+    twin = tmp_path / "twin.toml"  # a good file, but with the id of spring.toml
+    twin.write_text(write_variant(tmp_path, "spring").read_text(encoding="utf-8"), "utf-8")
+    monkeypatch.setenv("CAMPAIGNS", str(tmp_path))
+    assert main(["check"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    errors = captured.err.splitlines()
+    assert [line.split(":")[1].strip() for line in errors] == [str(late), str(naive), str(twin)]
+    assert "must be after opens" in errors[0] and "has no timezone" in errors[1]
+    assert errors[2].endswith("give each campaign an id of its own")
+
+
+def test_check_refuses_a_default_that_is_not_in_the_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_variant(tmp_path, "spring")
+    monkeypatch.setenv("CAMPAIGNS", str(tmp_path))
+    monkeypatch.setenv("CAMPAIGN", BUNDLED.id)
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: CAMPAIGN='{BUNDLED.id}' is not a campaign in {tmp_path} (there: spring)"
+    )
+    assert main(["check", "spring", "--today", "2026-11-30"]) == 0  # FILE: an id in CAMPAIGNS
+    assert capsys.readouterr().out.startswith(f"OK: {BUNDLED.title} (spring)\n")

@@ -16,7 +16,9 @@ def test_unknown_campaign_is_one_clear_line(
 ) -> None:
     monkeypatch.setenv("CAMPAIGN", "no-such-campaign")
     assert main(["run"]) == 2
-    assert "bundled: lachin-2023" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "CAMPAIGN='no-such-campaign' is not a campaign" in err
+    assert "(there: lachin-2023)" in err and len(err.splitlines()) == 1
 
 
 @pytest.mark.usefixtures("bot_token")
