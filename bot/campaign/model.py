@@ -21,11 +21,11 @@ from bot.campaign.parts import (
     SinceThen,
     Slug,
     Source,
-    StrictModel,
     Target,
     Templates,
     Text,
 )
+from bot.campaign.translations import Translatable
 
 SCHEMA_VERSION = 2
 
@@ -39,7 +39,9 @@ class CampaignState(StrEnum):
     CLOSED = "closed"  # from `closes` on
 
 
-class Campaign(StrictModel):
+class Campaign(Translatable):
+    translatable = ("title", "summary", "story_prompts")
+
     schema_version: Literal[2] = 2  # SCHEMA_VERSION
     id: Slug
     title: Text

@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bot.campaign.translations import Translatable
+
 CONGRESS = "congress"  # the kind of every lookup target (a supporter's own members)
 DEFAULT_STALE_AFTER_DAYS = 180
 
@@ -82,8 +84,10 @@ class Source(StrictModel):
     asked: Text | None = None
 
 
-class SinceThen(StrictModel):
+class SinceThen(Translatable):
     """What changed after the source was published, so 2023 is never presented as today."""
+
+    translatable = ("text",)
 
     as_of: date
     text: Text
@@ -106,7 +110,9 @@ class Point(StrictModel):
     kinds: list[Slug] = Field(default_factory=list)  # the kinds of office it suits; empty: all
 
 
-class Demand(StrictModel):
+class Demand(Translatable):
+    translatable = ("title", "explanation")
+
     id: Slug
     title: Text
     explanation: Text
@@ -126,8 +132,10 @@ class Demand(StrictModel):
         return [p for p in self.points if not p.kinds or (kind is not None and kind in p.kinds)]
 
 
-class Channel(StrictModel):
+class Channel(Translatable):
     """One way to reach an office; `checked` (else the office's date) says when it last worked."""
+
+    translatable = ("label",)
 
     kind: Literal["web", "email", "phone", "post"]
     label: Text
@@ -135,8 +143,10 @@ class Channel(StrictModel):
     checked: date | None = None
 
 
-class Target(StrictModel):
+class Target(Translatable):
     """An office (not a person): its holder and channels change, the office does not."""
+
+    translatable = ("label",)
 
     id: Slug
     label: Text
@@ -163,9 +173,11 @@ class Target(StrictModel):
         return "the " + label[4:] if label.startswith("The ") else label
 
 
-class LookupTarget(StrictModel):
+class LookupTarget(Translatable):
     """Each supporter's own members of Congress, found from their ZIP in the officials
     directory: their names, salutations and channels come from there, not from this file."""
+
+    translatable = ("label",)
 
     id: Slug
     label: Text

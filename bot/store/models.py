@@ -34,7 +34,8 @@ class Supporter(SQLModel, table=True):
     zip: str | None = Field(default=None, max_length=5)
     district: int | None = None  # congressional district in `state` (0: at-large), once known
     region: str | None = None
-    language: str | None = Field(default=None, max_length=16)
+    language: str | None = Field(default=None, max_length=16)  # as their Telegram app reports
+    chosen_language: str | None = Field(default=None, max_length=8)  # picked with /language
     source: str | None = Field(default=None, max_length=64, index=True)
     public_id: str = Field(default_factory=new_public_id, max_length=16, unique=True)
     referrer_id: int | None = Field(default=None, index=True)

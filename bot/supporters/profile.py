@@ -121,3 +121,16 @@ def _display_name(person: Person) -> str | None:
     """The name as the client sent it, so cleaned before storing."""
     name = flow.clean_line(person.display_name or "")
     return name[: flow.MAX_NAME_LENGTH].rstrip() or None
+
+
+def chosen_language(repo: Repo, person: Person) -> str | None:
+    """The language the supporter picked with /language, if they did."""
+    supporter = repo.supporter(person.id)
+    return supporter.chosen_language if supporter else None
+
+
+def choose_language(repo: Repo, person: Person, language: str) -> None:
+    """Remember the supporter's language (recording them if this is their first contact)."""
+    supporter = ensure_supporter(repo, person)
+    supporter.chosen_language = language
+    repo.touch(supporter)

@@ -77,7 +77,8 @@ class Reminders:
         if not unsent:
             queries.finish(repo, reminder_id, ReminderStatus.UNNEEDED)
             return None
-        person = Person(supporter.telegram_id, supporter.display_name, supporter.language)
+        language = supporter.chosen_language or supporter.language
+        person = Person(supporter.telegram_id, supporter.display_name, language)
         views = self.writer.views(repo, repo.letters_of_draft(reminder.draft_id))
         unsent_ids = {row_id(letter) for letter in unsent}
         return DueReminder(reminder_id, person, tuple(v for v in views if v.id in unsent_ids))

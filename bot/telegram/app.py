@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.store import Store
 from bot.store.leases import prune
 from bot.store.models import utcnow
+from bot.telegram import i18n
 from bot.telegram.ordering import FloodGuard, OneAtATime
 from bot.telegram.organizers.access import AdminGate
 from bot.telegram.organizers.handlers import AdminHandlers
@@ -94,7 +95,7 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
-    gate = AdminGate(settings.admin_ids, supporter_commands())
+    gate = AdminGate(settings.admin_ids)
     admin = AdminHandlers(
         campaign, store, gate, paid_broadcasts=settings.paid_broadcasts, holder=holder
     )
@@ -132,13 +133,22 @@ def _builder(
     )
 
 
+async def _set_menus(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The supporters' command menu in each language (English for every other app language)."""
+    for language in i18n.LANGUAGES:
+        with i18n.use(language):
+            commands = [BotCommand(c, d) for c, d in supporter_commands()]
+        code = None if language == i18n.DEFAULT else language
+        await app.bot.set_my_commands(commands, language_code=code)
+
+
 def _post_init(
     store: Store, gate: AdminGate, admin: AdminHandlers, shared_send_budget: bool
 ) -> Callable[[Application[Any, Any, Any, Any, Any, Any]], Coroutine[Any, Any, None]]:
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Menus and interrupted broadcasts; a failure here must never stop the bot starting."""
         try:
-            await app.bot.set_my_commands([BotCommand(c, d) for c, d in supporter_commands()])
+            await _set_menus(app)
         except TelegramError as error:
             log.warning("could not set the command menu: %s", error)
         await gate.set_menus(app)

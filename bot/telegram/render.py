@@ -7,12 +7,15 @@ import re
 from functools import cache
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.letters.score import MEANING
 from bot.paths import TEMPLATES_DIR
 from bot.places import US_STATES
+from bot.telegram import i18n
 
 MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
@@ -28,13 +31,19 @@ def _env() -> ImmutableSandboxedEnvironment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["thousands"] = lambda n: f"{n:,}"
+    # Texts in {% trans %} blocks and _() come from the supporter's language's catalogue.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    env.filters["thousands"] = lambda n: format_decimal(n, locale=i18n.current())
     env.filters["count"] = count
-    env.filters["percent"] = lambda x: f"{round(x * 100)}%"
-    env.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
+    env.filters["percent"] = lambda x: format_percent(x, locale=i18n.current())
+    env.filters["long_date"] = lambda d: format_date(d, "d MMMM y", locale=i18n.current())
     env.filters["state_name"] = lambda code: US_STATES.get(code, code)
     env.globals["score_meaning"] = MEANING
+    env.globals["language"] = i18n.current  # {% if language() != "en" %}
     return env
 
 

@@ -23,6 +23,7 @@ from telegram.ext import ContextTypes
 
 from bot.campaign import Campaign
 from bot.store import Store
+from bot.telegram import i18n, texts
 from bot.telegram.render import render
 from bot.telegram.sending import answer_query, is_not_modified, tapped
 
@@ -37,10 +38,8 @@ _MENUS_SET = "admin_menus_set"
 class AdminGate:
     """The organizers' ids, checked on every admin update, and their command menus."""
 
-    def __init__(self, admin_ids: Iterable[int], supporter_commands: list[tuple[str, str]]):
+    def __init__(self, admin_ids: Iterable[int]):
         self.admin_ids = frozenset(admin_ids)
-        admin_commands = [(c, render("admin_command", command=c)) for c in ADMIN_COMMANDS]
-        self._commands = [BotCommand(c, d) for c, d in [*supporter_commands, *admin_commands]]
 
     def is_admin(self, update: Update) -> bool:
         user = update.effective_user
@@ -57,13 +56,23 @@ class AdminGate:
         if admin_id in done:
             return
         try:
-            await context_or_app.bot.set_my_commands(
-                self._commands, scope=BotCommandScopeChat(admin_id)
-            )
+            for language in i18n.LANGUAGES:
+                await context_or_app.bot.set_my_commands(
+                    _menu(language),
+                    scope=BotCommandScopeChat(admin_id),
+                    language_code=None if language == i18n.DEFAULT else language,
+                )
         except (BadRequest, Forbidden) as error:
             log.info("admin menu for %s not set yet: %s", admin_id, error.message)
             return
         done.add(admin_id)
+
+
+def _menu(language: str) -> list[BotCommand]:
+    """An organizer's menu in one language: the supporters' commands, then theirs."""
+    with i18n.use(language):
+        admin = [(c, render("admin_command", command=c)) for c in ADMIN_COMMANDS]
+        return [BotCommand(c, d) for c, d in [*texts.supporter_commands(), *admin]]
 
 
 @dataclass

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.telegram.i18n import LANGUAGES
+
 MAX_CALLBACK_BYTES = 64
 SEP = "|"
 
@@ -38,7 +40,9 @@ Callback = DraftAction | LetterAction | MenuAction
 DRAFT_ACTIONS = {"t", "a", "ok", "skip"}
 CHOICE_ACTIONS = {"t", "a"}  # the draft actions that name a choice
 LETTER_ACTIONS = {"sent", "again", "edit", "kit", "kit_sent", "nostreet", "remind", "show"}
+LANGUAGE_PREFIX = "lang_"  # "lang_hy": answer in Armenian from now on
 MENU_ACTIONS = {
+    *(LANGUAGE_PREFIX + code for code in LANGUAGES),
     "letter",
     "demands",
     "resume",

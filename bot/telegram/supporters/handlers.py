@@ -12,6 +12,7 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -21,9 +22,16 @@ from bot.telegram.organizers.access import AdminGate
 from bot.telegram.render import render
 from bot.telegram.sending import answer_query, chat_id_of, person_of, send
 from bot.telegram.supporters import keyboards
-from bot.telegram.supporters.callbacks import DraftAction, LetterAction, MenuAction, decode
+from bot.telegram.supporters.callbacks import (
+    LANGUAGE_PREFIX,
+    DraftAction,
+    LetterAction,
+    MenuAction,
+    decode,
+)
 from bot.telegram.supporters.conversation import ConversationHandlers
 from bot.telegram.supporters.kit_messages import KitMessages
+from bot.telegram.supporters.language import LanguageHandlers
 from bot.telegram.supporters.letters import LetterButtons
 from bot.telegram.supporters.outcomes import Context, OutcomeMessages
 from bot.telegram.supporters.profile import ProfileHandlers
@@ -38,14 +46,16 @@ class SupporterHandlers:
     def __init__(self, campaign: Campaign, store: Store, gate: AdminGate) -> None:
         self.use = use = UseCases.of(campaign, store)
         kits = KitMessages(use)
-        self.conversation = ConversationHandlers(use, OutcomeMessages(campaign, kits), gate)
+        self.conversation = ConversationHandlers(use, OutcomeMessages(use, kits), gate)
         self.letters = LetterButtons(use, kits)
         self.profile = ProfileHandlers(use)
+        self.language = LanguageHandlers(use)
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # New messages only: an edit of an earlier answer must not answer the current question.
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
         conversation, profile = self.conversation, self.profile
+        app.add_handler(TypeHandler(Update, self.language.on_update), group=-1)
         commands = [
             ("start", conversation.start),
             ("letter", conversation.letter),
@@ -56,6 +66,7 @@ class SupporterHandlers:
             ("cancel", profile.cancel),
             ("me", profile.me),
             ("stop", profile.stop),
+            ("language", self.language.language),
         ]
         for name, callback in commands:
             app.add_handler(CommandHandler(name, callback, filters=private))
@@ -95,6 +106,8 @@ class SupporterHandlers:
                 answer = await self.letters.on_button(context.bot, query, person, action)
             elif isinstance(action, MenuAction) and action.action == "letter":
                 await self.conversation.on_new_letter(context, query, person)
+            elif isinstance(action, MenuAction) and action.action.startswith(LANGUAGE_PREFIX):
+                await self.language.on_pick(context, query, person, action)
             elif isinstance(action, MenuAction) and action.action == "resume":
                 await self.conversation.on_resume(context, query, person)
             elif isinstance(action, MenuAction):

@@ -17,7 +17,7 @@ from bot.supporters.views import Kit
 from bot.telegram.render import render
 from bot.telegram.sending import send
 from bot.telegram.supporters import keyboards
-from bot.telegram.supporters.letter_messages import letter_filename
+from bot.telegram.supporters.letter_messages import letter_filename, on_screen
 from bot.telegram.supporters.use_cases import UseCases
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class KitMessages:
         """A printable PDF of the letter, then phone scripts and every way to reach them."""
         await self._send_pdf(bot, chat_id, kit)
         scripts = self.phone.scripts(kit.letter.target, kit.demands, kit.signer)
-        text = render("kit", letter=kit.letter, scripts=scripts)
+        text = render("kit", letter=on_screen(kit.letter), scripts=scripts)
         await send(bot, chat_id, text, keyboards.letter_sent_keyboard(kit.letter))
 
     async def _send_pdf(self, bot: Bot, chat_id: int, kit: Kit) -> None:
@@ -46,7 +46,7 @@ class KitMessages:
         re-sent by file_id. A file_id Telegram no longer takes (another bot token, a lost file)
         is replaced by one new upload."""
         pdf = KitPdf.of(kit, letter_filename(kit.letter, "pdf"))
-        caption = render("kit_caption", letter=kit.letter)
+        caption = render("kit_caption", letter=on_screen(kit.letter))
         letter_id = kit.letter.id
         lock = self._pdf_locks.setdefault(letter_id, asyncio.Lock())
         async with lock:

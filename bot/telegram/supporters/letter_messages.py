@@ -4,24 +4,32 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from telegram import Bot, InputFile, Message
 from telegram.error import BadRequest
 
 from bot.supporters.views import LetterView
+from bot.telegram import i18n
 from bot.telegram.render import MAX_CAPTION, fits_message, render, visible_length
 from bot.telegram.sending import is_not_modified, send, try_edit
 from bot.telegram.supporters import keyboards
 from bot.telegram.texts import file_name
 
 
+def on_screen(letter: LetterView) -> LetterView:
+    """The letter as the supporter reads about it: its office and channels named in their
+    language where the campaign translates them; the letter's own text stays English."""
+    return replace(letter, target=letter.target.in_language(i18n.current()))
+
+
 def letter_text(letter: LetterView) -> str:
-    return render("letter", letter=letter, full=True, brief=False)
+    return render("letter", letter=on_screen(letter), full=True, brief=False)
 
 
 def letter_caption(letter: LetterView, brief: bool = False) -> str:
     """The caption of a letter sent as a file: with its channels when they fit (1,024)."""
-    caption = render("letter", letter=letter, full=False, brief=brief)
+    caption = render("letter", letter=on_screen(letter), full=False, brief=brief)
     if brief or visible_length(caption) <= MAX_CAPTION:
         return caption
     return letter_caption(letter, brief=True)
@@ -51,7 +59,7 @@ async def send_letter(
     caption = letter_caption(letter)
     await bot.send_document(chat_id, document, caption=caption, reply_markup=markup)
     if caption == letter_caption(letter, brief=True):  # no room for how to send it
-        await send(bot, chat_id, render("channels", letter=letter))
+        await send(bot, chat_id, render("channels", letter=on_screen(letter)))
 
 
 async def update_letter_message(message: Message | None, letter: LetterView) -> None:

@@ -3,13 +3,13 @@ place under the tapped button when it can be), letters, refusals, the kit, or a 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.ext import CallbackContext
 
 from bot import flow
-from bot.campaign import Campaign
 from bot.supporters.outcomes import (
     Edited,
     KitReady,
@@ -25,6 +25,7 @@ from bot.telegram.sending import edit_or_send, send, tapped, try_edit, try_edit_
 from bot.telegram.supporters import keyboards
 from bot.telegram.supporters.kit_messages import KitMessages
 from bot.telegram.supporters.letter_messages import fits_one_message, send_letter
+from bot.telegram.supporters.use_cases import UseCases
 
 Context = CallbackContext[Any, Any, Any, Any]
 _PROMPT_KEY = "prompt_message"
@@ -33,8 +34,8 @@ _PROMPT_KEY = "prompt_message"
 class OutcomeMessages:
     """Shows outcomes to one chat; `query`: the button the outcome answers, if any."""
 
-    def __init__(self, campaign: Campaign, kits: KitMessages) -> None:
-        self.campaign = campaign
+    def __init__(self, use: UseCases, kits: KitMessages) -> None:
+        self.use = use
         self.kits = kits
 
     async def show(
@@ -87,7 +88,8 @@ class OutcomeMessages:
         for letter in letters:
             await send_letter(context.bot, chat_id, letter)
         if outcome.unreached:
-            await send(context.bot, chat_id, render("unreached", unreached=outcome.unreached))
+            unreached = [(self._label(label), why) for label, why in outcome.unreached]
+            await send(context.bot, chat_id, render("unreached", unreached=unreached))
 
     def prompt(
         self, asked: Prompted, error: flow.InvalidAnswer | None = None
@@ -98,9 +100,27 @@ class OutcomeMessages:
             prompt=asked.prompt,
             error=error,
             notice=asked.draft.notice,
-            story_prompts=self.campaign.story_prompts,
+            story_prompts=self.use.local_campaign().story_prompts,
         )
-        return text, keyboards.prompt_keyboard(asked.prompt, asked.draft_id, asked.revision)
+        prompt = self._local_choices(asked.prompt)
+        return text, keyboards.prompt_keyboard(prompt, asked.draft_id, asked.revision)
+
+    def _local_choices(self, prompt: flow.Prompt) -> flow.Prompt:
+        """The prompt's offices and demands named in the supporter's language."""
+        local = self.use.local_campaign()
+        names = {d.id: d.title for d in local.demands}
+        names |= {t.id: t.label for t in local.all_targets}
+        return replace(
+            prompt,
+            choices=tuple(replace(c, label=names.get(c.id, c.label)) for c in prompt.choices),
+            asks=tuple(replace(c, label=names.get(c.id, c.label)) for c in prompt.asks),
+        )
+
+    def _label(self, english: str) -> str:
+        """An office's label in the supporter's language (the use cases speak English)."""
+        english_targets = self.use.campaign.all_targets
+        pairs = zip(english_targets, self.use.local_campaign().all_targets, strict=True)
+        return next((local.label for base, local in pairs if base.label == english), english)
 
     async def show_prompt(
         self,

@@ -32,15 +32,15 @@ class ProfileHandlers:
         await self.send_demands(context, person_of(update).id)
 
     async def send_demands(self, context: Context, chat_id: int) -> None:
-        text = render("demands", campaign=self.use.campaign)
+        text = render("demands", campaign=self.use.local_campaign())
         await send(context.bot, chat_id, text, keyboards.write_keyboard())
 
     async def help(self, update: Update, context: Context) -> None:
-        text = render("help", campaign=self.use.campaign)
+        text = render("help", campaign=self.use.local_campaign())
         await send(context.bot, person_of(update).id, text)
 
     async def unknown_command(self, update: Update, context: Context) -> None:
-        text = render("help", campaign=self.use.campaign, unknown=True)
+        text = render("help", campaign=self.use.local_campaign(), unknown=True)
         await send(context.bot, person_of(update).id, text)
 
     async def privacy(self, update: Update, context: Context) -> None:

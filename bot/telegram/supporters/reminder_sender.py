@@ -14,6 +14,7 @@ from bot.store.models import utcnow
 from bot.store.reminders import ReminderStatus
 from bot.supporters import profile
 from bot.supporters.reminders import DueReminder
+from bot.telegram import i18n
 from bot.telegram.render import render
 from bot.telegram.sending import send
 from bot.telegram.supporters.keyboards import reminder_keyboard
@@ -57,9 +58,11 @@ async def send_due_reminders(
 
 async def _deliver(bot: Bot, due: DueReminder) -> ReminderStatus | None:
     """How the send ended; None when Telegram refused it for now (flood control)."""
-    text = render("reminder", letters=due.letters)
+    with i18n.use(due.person.language):  # theirs, not the language of whoever ran the job
+        text = render("reminder", letters=due.letters)
+        markup = reminder_keyboard(due.letters)
     try:
-        await send(bot, due.person.id, text, reminder_keyboard(due.letters))
+        await send(bot, due.person.id, text, markup)
     except Forbidden:
         return ReminderStatus.BLOCKED
     except RetryAfter as error:
