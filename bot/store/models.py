@@ -19,6 +19,12 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment
 
 
+def one_per(name: str, column: str, *, status: str) -> Index:
+    """A partial unique index: at most one row per `column` value with this `status`."""
+    where = text(f"status = '{status}'")
+    return Index(name, column, unique=True, sqlite_where=where, postgresql_where=where)
+
+
 def new_public_id() -> str:
     """A random, stable pseudonym: invite codes and exports use it instead of Telegram ids."""
     return secrets.token_urlsafe(6)
@@ -61,13 +67,7 @@ class DraftRow(SQLModel, table=True):
     __tablename__ = "draft"
     __table_args__ = (
         # At most one active draft per supporter, even with two bot instances racing.
-        Index(
-            "uq_draft_active_per_supporter",
-            "supporter_id",
-            unique=True,
-            sqlite_where=text("status = 'active'"),
-            postgresql_where=text("status = 'active'"),
-        ),
+        one_per("uq_draft_active_per_supporter", "supporter_id", status="active"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -250,13 +250,7 @@ class Reminder(SQLModel, table=True):
     """
 
     __table_args__ = (
-        Index(
-            "uq_reminder_pending_per_draft",
-            "draft_id",
-            unique=True,
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
-        ),
+        one_per("uq_reminder_pending_per_draft", "draft_id", status="pending"),
         Index("ix_reminder_status_due", "status", "due_at"),
     )
 
