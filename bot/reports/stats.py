@@ -126,6 +126,8 @@ class CampaignStats:
     """The last DAYS days, oldest first, ending with `today`; days without letters are 0."""
     top_referrers: tuple[Referrer, ...]
     """Most supporters brought first."""
+    by_party: tuple[LetterTally, ...] = ()
+    """Letters written at letter-writing parties, most first (`key` and `label`: its name)."""
 
     @property
     def members(self) -> tuple[RecipientTally, ...]:
@@ -168,6 +170,10 @@ def campaign_stats(
         by_source=_groups(supporter_rows, writer_rows, "source"),
         by_day=_days(today, days, drafted_days, sent_days),
         top_referrers=tuple(Referrer(*row) for row in stats_queries.top_referrers(repo, top)),
+        by_party=tuple(
+            LetterTally(row.key, row.key, row.drafted, row.sent)
+            for row in stats_queries.party_counts(repo, campaign.id)
+        ),
     )
 
 

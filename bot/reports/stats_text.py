@@ -70,6 +70,9 @@ def format_stats_text(stats: CampaignStats) -> str:
         lines += ["", *_table("Members of Congress", member_header, member_rows, text=3)]
     by_demand = [_letter_row(x) for x in stats.by_demand]
     lines += ["", *_table("By demand", letter_header, by_demand)]
+    if stats.by_party:
+        by_party = [_letter_row(x) for x in stats.by_party]
+        lines += ["", *_table("By party", letter_header, by_party)]
     group_header = ("", "supporters", "wrote", "drafted", "sent")
     for title, groups in (("By state", stats.by_state), ("By source", stats.by_source)):
         lines += ["", *_table(title, group_header, [_group_row(x) for x in groups])]

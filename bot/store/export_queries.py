@@ -22,7 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from bot.store.broadcast_queries import reachable
-from bot.store.models import Letter, LetterDemand, Supporter
+from bot.store.models import Letter, LetterDemand, Party, Supporter
 from bot.store.repo import Repo
 from bot.store.reports import (
     DIRECT,
@@ -115,6 +115,7 @@ def summary_rows(repo: Repo, campaign_id: str, day: date | None = None) -> RowSt
         Column("demand", col(LetterDemand.demand_id)),
         Column("state", state),
         Column("source", _source_label(forgotten)),
+        Column("party", func.coalesce(col(Party.code), "")),
     ]
     counts = [Column("letters", func.count()), Column("sent", func.count(col(Letter.sent_at)))]
     key_exprs = [c.expr for c in keys]
@@ -123,6 +124,7 @@ def summary_rows(repo: Repo, campaign_id: str, day: date | None = None) -> RowSt
         .select_from(Letter)
         .outerjoin(LetterDemand, col(LetterDemand.letter_id) == col(Letter.id))
         .outerjoin(Supporter, col(Supporter.id) == col(Letter.supporter_id))
+        .outerjoin(Party, col(Party.id) == col(Letter.party_id))
         .where(col(Letter.campaign_id) == campaign_id, *since(col(Letter.created_at), day))
         .group_by(*key_exprs)
         .order_by(*key_exprs)
@@ -153,6 +155,7 @@ def letters_query(
         Column("supporter", col(Supporter.public_id)),
         Column("state", col(Supporter.state)),
         Column("source", case((forgotten, None), else_=_source_label(forgotten))),
+        Column("party", col(Party.code)),
         Column("target", col(Letter.target_id)),
         Column("demands", col(Letter.demands)),
         Column("created_at_utc", utc_timestamp(dialect, col(Letter.created_at))),
@@ -166,6 +169,7 @@ def letters_query(
         sa_select(col(Letter.id))
         .select_from(Letter)
         .outerjoin(Supporter, col(Supporter.id) == col(Letter.supporter_id))
+        .outerjoin(Party, col(Party.id) == col(Letter.party_id))
         .where(col(Letter.campaign_id) == campaign_id, *since(col(Letter.created_at), day))
         .order_by(col(Letter.id))
     )

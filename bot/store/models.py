@@ -73,6 +73,7 @@ class DraftRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     supporter_id: int = Field(foreign_key="supporter.id", index=True, ondelete="CASCADE")
     campaign_id: str = Field(max_length=24)
+    party_id: int | None = Field(default=None, foreign_key="party.id", ondelete="SET NULL")
     status: str = Field(default="active", max_length=12)
     state: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     revision: int = 0
@@ -91,6 +92,10 @@ class Letter(SQLModel, table=True):
     campaign_id: str = Field(max_length=24, index=True)
     supporter_id: int | None = Field(default=None, foreign_key="supporter.id", index=True)
     draft_id: int | None = Field(default=None, foreign_key="draft.id", ondelete="SET NULL")
+    # The letter-writing party it was written at (bot/parties.py), if any.
+    party_id: int | None = Field(
+        default=None, foreign_key="party.id", ondelete="SET NULL", index=True
+    )
     target_id: str = Field(max_length=24, index=True)
     # Unbounded text: a campaign may route many demands, and a variant names a template path.
     demands: str = Field(sa_column=Column(Text, nullable=False))
@@ -264,3 +269,26 @@ class Reminder(SQLModel, table=True):
     due_at: datetime = Field(sa_type=DateTime(timezone=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class Party(SQLModel, table=True):
+    """A letter-writing party in a group chat: its card (one message, edited with the count) and
+    a code for the deep link that opens a private chat to write a letter at it."""
+
+    __table_args__ = (one_per("uq_party_open_per_chat", "chat_id", status="open"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(default_factory=new_public_id, max_length=16, unique=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    campaign_id: str = Field(max_length=24)
+    title: str | None = Field(default=None, max_length=120)
+    opened_by: int = Field(sa_column=Column(BigInteger, nullable=False))
+    status: str = Field(default="open", max_length=8)  # open, ended
+    card_message_id: int | None = None
+    # What the card shows now, and when it was last edited: a group allows about 20 messages a
+    # minute, so the count is edited at most once every 10 seconds (bot/telegram/parties).
+    shown_written: int = 0
+    shown_sent: int = 0
+    shown_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    ended_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -203,10 +203,18 @@ class Repo:
     def draft(self, draft_id: int) -> DraftRow | None:
         return self.session.get(DraftRow, draft_id)
 
-    def open_draft(self, supporter_id: int, campaign_id: str, state: dict[str, Any]) -> DraftRow:
+    def open_draft(
+        self,
+        supporter_id: int,
+        campaign_id: str,
+        state: dict[str, Any],
+        party_id: int | None = None,
+    ) -> DraftRow:
         """Start a new draft; an unfinished one is cancelled first (one active draft each)."""
         self.close_drafts(supporter_id, "cancelled")
-        draft = DraftRow(supporter_id=supporter_id, campaign_id=campaign_id, state=state)
+        draft = DraftRow(
+            supporter_id=supporter_id, campaign_id=campaign_id, state=state, party_id=party_id
+        )
         self.session.add(draft)
         self.session.flush()
         return draft

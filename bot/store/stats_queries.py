@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from bot.store.broadcast_queries import reachable
-from bot.store.models import Letter, LetterDemand, Supporter
+from bot.store.models import Letter, LetterDemand, Party, Supporter
 from bot.store.repo import Repo
 from bot.store.reports import dialect, utc_day
 
@@ -105,6 +105,20 @@ def demand_counts(repo: Repo, campaign_id: str) -> list[KeyCount]:
         .join(LetterDemand, col(LetterDemand.letter_id) == col(Letter.id))
         .where(col(Letter.campaign_id) == campaign_id)
         .group_by(col(LetterDemand.demand_id))
+    )
+    return [KeyCount(*row) for row in repo.session.exec(query)]
+
+
+def party_counts(repo: Repo, campaign_id: str) -> list[KeyCount]:
+    """Letters per letter-writing party (by the party's title, else its code)."""
+    name = func.coalesce(col(Party.title), col(Party.code))
+    query = (
+        select(name, func.count(), func.count(col(Letter.sent_at)))
+        .select_from(Letter)
+        .join(Party, col(Party.id) == col(Letter.party_id))
+        .where(col(Letter.campaign_id) == campaign_id)
+        .group_by(col(Party.id), name)
+        .order_by(func.count().desc())
     )
     return [KeyCount(*row) for row in repo.session.exec(query)]
 

@@ -41,15 +41,16 @@ class Drafting:
         self.actions = actions
         self.kits = kits
 
-    def start_letter(self, repo: Repo, person: Person) -> Outcome:
-        """A new draft (replacing an unfinished one), at its first unanswered question."""
+    def start_letter(self, repo: Repo, person: Person, party_id: int | None = None) -> Outcome:
+        """A new draft (replacing an unfinished one), at its first unanswered question;
+        `party_id`: written at a letter-writing party (its letters count there)."""
         supporter = ensure_supporter(repo, person)
         supporter.editing_letter_id = None
         repo.touch(supporter)
         congress = bool(self.campaign.lookups) and self.writer.directory_date(repo) is not None
         districts = self.writer.districts(repo, supporter.zip) if congress and supporter.zip else ()
         state = flow.begin(self.campaign, _profile(supporter, person, districts, congress))
-        row = repo.open_draft(row_id(supporter), self.campaign.id, state.to_dict())
+        row = repo.open_draft(row_id(supporter), self.campaign.id, state.to_dict(), party_id)
         conversation = Conversation(
             row_id(supporter), None, None, row_id(row), row.revision, row.state
         )
@@ -158,8 +159,10 @@ class Drafting:
         remember(supporter, state)
         repo.touch(supporter)
         targets, unreached = self.writer.targets(repo, state)
+        draft_row = repo.draft(draft_id)
+        party_id = draft_row.party_id if draft_row else None
         letters = [
-            self.writer.write_letter(repo, supporter, draft_id, state, routing, target)
+            self.writer.write_letter(repo, supporter, draft_id, state, routing, target, party_id)
             for routing, target in targets
         ]
         views = self.writer.views(repo, letters)

@@ -89,12 +89,14 @@ class Writer:
         state: flow.Draft,
         routing: str,
         target: Target,
+        party_id: int | None = None,
     ) -> Letter:
         demands = self.campaign.demands_for([routing], chosen=list(state.demands))
         letter = Letter(
             campaign_id=self.campaign.id,
             supporter_id=supporter.id,
             draft_id=draft_id,
+            party_id=party_id,
             target_id=target.id,
             demands=",".join(d.id for d in demands),
             variant="",

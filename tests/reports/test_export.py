@@ -69,6 +69,7 @@ def test_summary_is_the_default_and_counts_per_day_target_demand_state_source(
         "demand",
         "state",
         "source",
+        "party",
         "letters",
         "sent",
     ]
@@ -131,6 +132,7 @@ def test_letters_one_row_each_pseudonymous_by_default(
         "supporter": seeded.public_ids["s1"],
         "state": "CA",
         "source": "direct",
+        "party": "",
         "target": "mayor",
         "recipient": "Office mayor",
         "recipient_office": "Head of mayor",
@@ -184,7 +186,7 @@ def test_letters_name_members_of_congress(tmp_store: Store, tmp_path: Path, tiny
         "z000099": ("Former member Z000099", "Former member of Congress", ""),
         "mayor": ("Office mayor", "Head of mayor", ""),
     }
-    assert list(rows[0])[4:8] == ["target", "recipient", "recipient_office", "recipient_state"]
+    assert list(rows[0])[5:9] == ["target", "recipient", "recipient_office", "recipient_state"]
     summary = {
         r["target"]: (r["recipient"], r["recipient_office"]) for r in read_csv(run(tmp_store))
     }

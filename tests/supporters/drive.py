@@ -40,8 +40,10 @@ def answer(
     return store.call(drafting.answer, person, reply, outcome.draft_id, outcome.revision)
 
 
-def draft_to_story(store: Store, drafting: Drafting, person: Person = ANI) -> Prompted:
-    outcome = store.call(drafting.start_letter, person)
+def draft_to_story(
+    store: Store, drafting: Drafting, person: Person = ANI, party_id: int | None = None
+) -> Prompted:
+    outcome = store.call(drafting.start_letter, person, party_id)
     assert isinstance(outcome, Prompted), outcome
     while outcome.prompt.step is not Step.STORY:
         step = outcome.prompt.step
@@ -55,8 +57,10 @@ def draft_to_story(store: Store, drafting: Drafting, person: Person = ANI) -> Pr
     return outcome
 
 
-def write_letters(store: Store, drafting: Drafting, person: Person = ANI) -> LettersWritten:
-    draft_to_story(store, drafting, person)
+def write_letters(
+    store: Store, drafting: Drafting, person: Person = ANI, party_id: int | None = None
+) -> LettersWritten:
+    draft_to_story(store, drafting, person, party_id)
     outcome = store.call(reply_text, drafting, person, STORY)
     assert isinstance(outcome, LettersWritten)
     return outcome
