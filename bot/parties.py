@@ -24,9 +24,11 @@ class PartyCard:
     """What a group sees of its party."""
 
     party_id: int
+    chat_id: int
     code: str
     title: str | None
     campaign_id: str
+    language: str
     written: int
     sent: int
     writers: int
@@ -40,9 +42,11 @@ def _card(repo: Repo, party: Party) -> PartyCard:
     written, sent, writers = queries.tally(repo, party.id)
     return PartyCard(
         party.id,
+        party.chat_id,
         party.code,
         party.title,
         party.campaign_id,
+        party.language,
         written,
         sent,
         writers,
@@ -52,14 +56,26 @@ def _card(repo: Repo, party: Party) -> PartyCard:
 
 
 def open_party(
-    repo: Repo, chat_id: int, campaign_id: str, title: str | None, opened_by: int
+    repo: Repo,
+    chat_id: int,
+    campaign_id: str,
+    title: str | None,
+    opened_by: int,
+    language: str = "en",
 ) -> tuple[PartyCard, bool]:
-    """The group's open party, opened now unless one is (True: opened by this call)."""
+    """The group's open party, opened now unless one is (True: opened by this call); its card
+    speaks `language`."""
     found = queries.open_in(repo, chat_id)
     if found is not None:
         return _card(repo, found), False
     clean = " ".join((title or "").split())[:MAX_TITLE] or None
-    party = Party(chat_id=chat_id, campaign_id=campaign_id, title=clean, opened_by=opened_by)
+    party = Party(
+        chat_id=chat_id,
+        campaign_id=campaign_id,
+        title=clean,
+        opened_by=opened_by,
+        language=language,
+    )
     party, created = queries.add(repo, party)
     return _card(repo, party), created
 
@@ -71,6 +87,12 @@ def end_party(repo: Repo, chat_id: int) -> PartyCard | None:
         return None
     repo.session.refresh(party)
     return _card(repo, party)
+
+
+def open_card(repo: Repo, chat_id: int) -> PartyCard | None:
+    """The card of the group's open party, if it has one."""
+    party = queries.open_in(repo, chat_id)
+    return _card(repo, party) if party is not None else None
 
 
 def joinable(repo: Repo, payload: str | None) -> Party | None:

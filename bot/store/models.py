@@ -282,6 +282,7 @@ class Party(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     campaign_id: str = Field(max_length=24)
     title: str | None = Field(default=None, max_length=120)
+    language: str = Field(default="en", max_length=8)  # the card's, as whoever opened it reads
     opened_by: int = Field(sa_column=Column(BigInteger, nullable=False))
     status: str = Field(default="open", max_length=8)  # open, ended
     card_message_id: int | None = None

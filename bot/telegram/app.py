@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -31,7 +31,7 @@ from bot.telegram.organizers.handlers import AdminHandlers
 from bot.telegram.ratelimit import BotRateLimiter, LocalClock, SharedClock
 from bot.telegram.render import render
 from bot.telegram.supporters.handlers import SupporterHandlers
-from bot.telegram.texts import supporter_commands
+from bot.telegram.texts import group_commands, supporter_commands
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +138,12 @@ async def _set_menus(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     for language in i18n.LANGUAGES:
         with i18n.use(language):
             commands = [BotCommand(c, d) for c, d in supporter_commands()]
+            in_groups = [BotCommand(c, d) for c, d in group_commands()]
         code = None if language == i18n.DEFAULT else language
         await app.bot.set_my_commands(commands, language_code=code)
+        await app.bot.set_my_commands(
+            in_groups, scope=BotCommandScopeAllGroupChats(), language_code=code
+        )
 
 
 def _post_init(

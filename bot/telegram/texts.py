@@ -45,6 +45,11 @@ def supporter_commands() -> list[tuple[str, str]]:
     return [(name, i18n.gettext(text)) for name, text in _catalogue()["commands"].items()]
 
 
+def group_commands() -> list[tuple[str, str]]:
+    """The command menu in group chats, in the current language."""
+    return [(name, i18n.gettext(text)) for name, text in _catalogue()["group_commands"].items()]
+
+
 def extract(
     fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, str, str, list[str]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import CallbackQuery, Update
 
-from bot import flow
+from bot import flow, parties
 from bot.store import Repo
 from bot.supporters.drafting import Drafting
 from bot.supporters.outcomes import Outcome, Prompted, Refused
@@ -39,6 +39,9 @@ def _receive_non_text(repo: Repo, drafting: Drafting, person: Person) -> Outcome
     return drafting.receive_non_text(repo, repo.conversation(person.id))
 
 
+PARTY_SOURCE = "party"  # where a supporter who came through a party's card came from
+
+
 class ConversationHandlers:
     """Commands, messages and drafting buttons of the supporter's conversation."""
 
@@ -51,6 +54,11 @@ class ConversationHandlers:
         """The welcome; it asks the first question itself: one message and one tap fewer."""
         person = person_of(update)
         source = context.args[0] if context.args else None
+        party = None
+        if source and source.startswith(parties.PARTY_PREFIX):
+            party = await self.use.store.run(parties.joinable, source)
+        if party is not None:  # the link on a party's card: its letters count there
+            source = PARTY_SOURCE
         greeted = await self.use.store.run(welcome, person, source)
         if self.gate.is_admin(update):
             await self.gate.ensure_menu(context, person.id)
@@ -63,10 +71,11 @@ class ConversationHandlers:
             campaign=campaign,
             partly_english=partly_english and i18n.current() != i18n.DEFAULT,
         )
-        if greeted.has_draft:
+        if greeted.has_draft and party is None:  # a party's link starts a letter at the party
             await send(context.bot, person.id, text, keyboards.welcome_keyboard())
             return
-        outcome = await self.use.store.run(self.use.drafting.start_letter, person)
+        party_id = party.id if party is not None else None
+        outcome = await self.use.store.run(self.use.drafting.start_letter, person, party_id)
         if not isinstance(outcome, Prompted):
             await send(context.bot, person.id, text)
             await self.outcomes.show(context, person.id, outcome)

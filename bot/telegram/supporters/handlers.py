@@ -19,6 +19,7 @@ from telegram.ext import (
 from bot.campaign import Campaign
 from bot.store import Store
 from bot.telegram.organizers.access import AdminGate
+from bot.telegram.parties import PartyHandlers
 from bot.telegram.render import render
 from bot.telegram.sending import answer_query, chat_id_of, person_of, send
 from bot.telegram.supporters import keyboards
@@ -50,6 +51,7 @@ class SupporterHandlers:
         self.letters = LetterButtons(use, kits)
         self.profile = ProfileHandlers(use)
         self.language = LanguageHandlers(use)
+        self.parties = PartyHandlers(use, gate)
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # New messages only: an edit of an earlier answer must not answer the current question.
@@ -79,6 +81,7 @@ class SupporterHandlers:
         app.add_handler(MessageHandler(private & filters.COMMAND, profile.unknown_command))
         app.add_handler(MessageHandler(private & ~filters.TEXT, conversation.on_non_text))
         app.add_error_handler(profile.on_error)
+        self.parties.register(app)
         if app.job_queue is not None:
             app.job_queue.run_repeating(
                 self.send_reminders, interval=SEND_REMINDERS_EVERY, first=SEND_REMINDERS_EVERY

@@ -120,8 +120,9 @@ class ProfileHandlers:
         error = context.error
         if isinstance(error, Forbidden):
             user = update.effective_user if isinstance(update, Update) else None
-            log.info("a user blocked the bot: %s", error.message)
-            if user is not None:
+            chat = update.effective_chat if isinstance(update, Update) else None
+            log.info("a user blocked the bot, or a group removed it: %s", error.message)
+            if user is not None and chat is not None and chat.type == "private":
                 await self.use.store.run(profile.set_blocked, Person(user.id), True)
             return
         log.error("error while handling an update", exc_info=error)

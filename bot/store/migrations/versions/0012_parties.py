@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("campaign_id", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
         sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
         sa.Column("opened_by", sa.BigInteger(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
         sa.Column("card_message_id", sa.Integer(), nullable=True),
