@@ -22,14 +22,21 @@ Typical use::
         reply = await fake.wait_for_reply(alice.id, since=mark)
         assert "Welcome" in reply.text
 
+Group chats: ``make_group`` (members, admins), ``add_bot_to_group``/``remove_bot_from_group``
+(my_chat_member updates; sends where the bot is not a member get Telegram's 403),
+``send_group_text`` (under privacy mode), ``tap_button`` on group messages, ``follow_button`` for
+url deep links, getChatMember/getChatAdministrators, and the 20-posts-a-minute group limit.
+
 Modules: ``fake`` (FakeTelegram), ``server`` (HTTP), ``methods`` (the Bot API methods),
 ``state`` (chats, files, calls), ``html`` (parse mode), ``content`` (limits, keyboards, images),
 ``flood`` (429s), ``updates`` (the queue and getUpdates), ``webhook`` (delivery), ``users`` and
-``observe`` (what a test does and reads), ``records`` (the types a test sees).
+``observe`` (what a test does and reads), ``records`` (the types a test sees), ``groups``,
+``group_api`` and ``group_users`` (group chats: state, membership methods, what a test does).
 """
 
 from .content import png_bytes
 from .fake import FakeTelegram
+from .groups import FakeGroup
 from .html import parse_html, utf16_len
 from .records import NOT_MODIFIED, ApiCall, BotMessage, FakeUser, UploadedFile
 
@@ -37,6 +44,7 @@ __all__ = [
     "NOT_MODIFIED",
     "ApiCall",
     "BotMessage",
+    "FakeGroup",
     "FakeTelegram",
     "FakeUser",
     "UploadedFile",

@@ -3,7 +3,9 @@ against the length limits, inline keyboards and their callback_data, and uploade
 
 from __future__ import annotations
 
+import re
 import struct
+import urllib.parse
 import zlib
 from typing import Any
 
@@ -22,6 +24,10 @@ _INLINE_BUTTON_ACTIONS = (
     "callback_game",
     "pay",
 )
+
+
+_URL_SCHEMES = ("http", "https", "tg")
+_HOST_RE = re.compile(r"(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}|\d{1,3}(?:\.\d{1,3}){3}")
 
 
 def formatted(
@@ -110,10 +116,27 @@ def _validate_inline_button(button: Any) -> None:
             raise bad_request(prefix + 'Field "callback_data" must be of type String')
         if not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES:
             raise bad_request("BUTTON_DATA_INVALID")
-    if "url" in button and (not isinstance(button["url"], str) or not button["url"].strip()):
-        raise bad_request("BUTTON_URL_INVALID")
-    if not any(key in button for key in _INLINE_BUTTON_ACTIONS):
+    if "url" in button:
+        _validate_button_url(button["url"])
+    actions = [key for key in _INLINE_BUTTON_ACTIONS if key in button]
+    if not actions:
         raise bad_request(prefix + "Text buttons are unallowed in the inline keyboard")
+    if len(actions) > 1:  # Telegram would keep one and drop the rest: a bug either way
+        raise bad_request(
+            prefix + f"FakeTelegram refuses a button with several actions: {', '.join(actions)}"
+        )
+
+
+def _validate_button_url(url: Any) -> None:
+    """A url button's link, as Telegram checks it: http(s) with a real host, or tg://."""
+    if not isinstance(url, str) or not url.strip():
+        raise bad_request("BUTTON_URL_INVALID")
+    parts = urllib.parse.urlsplit(url.strip() if "://" in url else f"http://{url.strip()}")
+    invalid = f"inline keyboard button URL '{url}' is invalid: "
+    if parts.scheme.lower() not in _URL_SCHEMES:
+        raise bad_request(invalid + "Unsupported URL protocol")
+    if parts.scheme.lower() != "tg" and not _HOST_RE.fullmatch(parts.hostname or ""):
+        raise bad_request(invalid + "Wrong HTTP URL")
 
 
 def png_bytes(width: int, height: int) -> bytes:

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .group_users import GroupUsers
 from .methods import BotApi
 from .observe import Observation
 from .records import ApiCall, ApiError, bad_request
 from .server import Request, Server
 from .state import BotState
-from .users import SimulatedUsers
 from .webhook import REGISTERED_SECRET
 
 
@@ -40,7 +40,7 @@ def _chat_id_of(params: dict[str, Any]) -> int | str | None:
     return value if isinstance(value, int | str) else None
 
 
-class FakeTelegram(SimulatedUsers, Observation):
+class FakeTelegram(GroupUsers, Observation):
     """An in-process Telegram Bot API for end-to-end tests of a PTB bot.
 
     Point the bot at ``base_url``; any token is accepted (tokens seen are in ``tokens``).
@@ -52,6 +52,9 @@ class FakeTelegram(SimulatedUsers, Observation):
         self,
         *,
         rate_limit: int | None = 30,
+        group_rate_limit: int | None = 20,
+        group_rate_window: float = 60.0,
+        group_privacy: bool = True,
         bot_username: str = "campaign_test_bot",
         bot_first_name: str = "Campaign Test Bot",
         strict_ampersand: bool = True,
@@ -61,11 +64,21 @@ class FakeTelegram(SimulatedUsers, Observation):
         """Configure the fake; nothing listens until ``start()``.
 
         ``rate_limit`` is the number of chat-posting calls allowed in any 1-second window across
-        all chats (None disables flood control). ``strict_ampersand`` rejects an HTML "&" that
-        starts no entity (real Telegram keeps it; strict mode makes unescaped text fail loudly).
+        all chats (None disables flood control); ``group_rate_limit`` the posts (sends and edits)
+        allowed to one group in any ``group_rate_window`` seconds (shrink the window to test it
+        quickly). ``group_privacy`` is the bot's privacy mode in groups. ``strict_ampersand``
+        rejects an HTML "&" that starts no entity (real Telegram keeps it; strict mode makes
+        unescaped text fail loudly).
         """
         self.bot_username = bot_username
-        self.state = BotState(bot_username, bot_first_name, rate_limit)
+        self.state = BotState(
+            bot_username,
+            bot_first_name,
+            rate_limit,
+            group_rate_limit=group_rate_limit,
+            group_rate_window=group_rate_window,
+        )
+        self.state.group_privacy = group_privacy
         self._api = BotApi(self.state, strict_ampersand=strict_ampersand)
         self._methods = {
             name.lower(): (name, handler) for name, handler in self._api.handlers.items()

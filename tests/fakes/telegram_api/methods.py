@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .content import checked_photo, formatted, validated_markup
+from .group_api import GroupApi
+from .groups import Group
 from .html import canonical_entities, utf16_len
 from .records import (
     BLOCKED,
@@ -74,6 +76,7 @@ class BotApi:
             "editMessageReplyMarkup": lambda token, params: self.edit(token, params, "markup"),
             "answerCallbackQuery": self.answer_callback_query,
             "setMyCommands": self.set_my_commands,
+            **GroupApi(state).handlers,
         }
 
     # ---- bot and updates ----------------------------------------------------------------------
@@ -82,7 +85,7 @@ class BotApi:
         return {
             **self.state.bot_user(token),
             "can_join_groups": True,
-            "can_read_all_group_messages": False,
+            "can_read_all_group_messages": not self.state.group_privacy,
             "supports_inline_queries": False,
             "can_connect_to_business": False,
             "has_main_web_app": False,
@@ -118,9 +121,14 @@ class BotApi:
 
     # ---- sending ----------------------------------------------------------------------------
 
-    def _deliverable(self, chat: Chat, *, new_message: bool) -> None:
-        """Flood control, then the recipient: blocked (403) or never started the bot (403)."""
+    def _deliverable(self, chat: Chat | Group, *, new_message: bool) -> None:
+        """Flood control, then the recipient: blocked (403) or never started the bot (403); in a
+        group, the bot must be a member (403) and within the group's own limit (429)."""
         self.state.flood.check()
+        if isinstance(chat, Group):
+            chat.bot_may_post()
+            self.state.group_flood.check(chat.id, self.state.flood.arrival())
+            return
         if chat.blocked:
             raise ApiError(403, BLOCKED)
         if new_message and not chat.started:
@@ -148,7 +156,7 @@ class BotApi:
             strict_ampersand=self.strict_ampersand,
         )
 
-    def _posted(self, token: str, chat: Chat, **content: Any) -> dict[str, Any]:
+    def _posted(self, token: str, chat: Chat | Group, **content: Any) -> dict[str, Any]:
         message = self.state.new_bot_message(chat, **content)
         return message.to_api(self.state.bot_user(token), chat.api())
 
@@ -198,7 +206,7 @@ class BotApi:
 
     # ---- editing ------------------------------------------------------------------------------
 
-    def _editable(self, params: dict[str, Any]) -> tuple[Chat, BotMessage]:
+    def _editable(self, params: dict[str, Any]) -> tuple[Chat | Group, BotMessage]:
         if params.get("inline_message_id"):
             raise bad_request("inline_message_id is not supported by FakeTelegram")
         chat = self.state.chat_from(params)
@@ -258,7 +266,7 @@ class BotApi:
         kind = scope["type"]
         normalized: dict[str, Any] = {"type": kind}
         if kind in ("chat", "chat_administrators", "chat_member"):
-            normalized["chat_id"] = self.state.chat_from(scope).user.id
+            normalized["chat_id"] = self.state.chat_from(scope).id
         if kind == "chat_member":
             user_id = as_int(scope.get("user_id"), "user_id")
             if user_id not in self.state.chats:

@@ -13,7 +13,7 @@ from .methods import scope_key
 from .records import ApiCall, BotMessage, CallbackQueryRecord
 from .state import BotState
 
-_USER_CONTENT = ("sticker", "photo", "document", "contact", "location")
+_USER_CONTENT = ("sticker", "photo", "document", "contact", "location", "new_chat_members")
 
 
 def _locked(read: Callable[[BotState], Any], doc: str) -> Any:
@@ -92,9 +92,10 @@ class Observation:
             return self.state.updates.pending()
 
     def chat(self, user_id: int) -> list[BotMessage]:
-        """The bot's messages in a user's chat, oldest first, in their current state (copies)."""
+        """The bot's messages in a user's chat, or a group's (by its id), oldest first, in their
+        current state (copies). ``wait_for_reply`` and ``changed_since`` take a group id too."""
         with self.state.lock:
-            chat = self.state.chats.get(user_id)
+            chat = self.state.any_chat(user_id)
             if chat is None:
                 return []
             return [copy.deepcopy(msg) for _, msg in sorted(chat.bot_messages.items())]
@@ -102,7 +103,7 @@ class Observation:
     def message(self, user_id: int, message_id: int) -> BotMessage | None:
         """One bot message (copy) or None."""
         with self.state.lock:
-            chat = self.state.chats.get(user_id)
+            chat = self.state.any_chat(user_id)
             msg = chat.bot_messages.get(message_id) if chat else None
             return copy.deepcopy(msg) if msg else None
 
@@ -116,16 +117,17 @@ class Observation:
         return [m for m in self.chat(user_id) if m.version > since]
 
     def transcript(self, user_id: int) -> str:
-        """Human-readable chat history (user and bot), for failure messages."""
+        """Human-readable chat history (users and bot), for failure messages."""
         with self.state.lock:
-            chat = self.state.chats.get(user_id)
+            chat = self.state.any_chat(user_id)
             if chat is None:
                 return f"<no chat {user_id}>"
             lines: list[tuple[int, str]] = []
             for mid, umsg in chat.user_messages.items():
                 kind = next((k for k in _USER_CONTENT if k in umsg), "?")
                 body = umsg.get("text") or umsg.get("caption") or kind
-                lines.append((mid, f"  [{mid}] user: {str(body)[:200]}"))
+                who = umsg["from"]["first_name"] if umsg["chat"]["type"] != "private" else "user"
+                lines.append((mid, f"  [{mid}] {who}: {str(body)[:200]}"))
             for mid, bmsg in chat.bot_messages.items():
                 flags = " (edited)" if bmsg.edits else ""
                 body = bmsg.content[:200] or ("document" if bmsg.document else "?")

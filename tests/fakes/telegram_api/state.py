@@ -7,9 +7,9 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .flood import FloodControl
+from .flood import ChatFlood, FloodControl
 from .records import (
     CHAT_NOT_FOUND,
     ApiCall,
@@ -22,6 +22,9 @@ from .records import (
 )
 from .updates import UpdateQueue
 from .webhook import Webhook
+
+if TYPE_CHECKING:
+    from .groups import Group
 
 DEFAULT_BOT_ID = 7000000001
 
@@ -37,21 +40,39 @@ def as_int(value: Any, name: str) -> int:
     raise bad_request(f"invalid {name} specified")
 
 
-@dataclass
-class Chat:
-    """A user's private chat with the bot: both sides' messages, and whether the bot may post."""
+@dataclass(kw_only=True)
+class Conversation:
+    """What every chat with the bot holds: both sides' messages, numbered in one sequence."""
 
-    user: FakeUser
-    started: bool = False
-    blocked: bool = False
     next_message_id: int = 1
     bot_messages: dict[int, BotMessage] = field(default_factory=dict)
     user_messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> int:
+        raise NotImplementedError
 
     def new_message_id(self) -> int:
         message_id = self.next_message_id
         self.next_message_id += 1
         return message_id
+
+    def api(self) -> dict[str, Any]:
+        """The Chat object Telegram puts in messages from this chat."""
+        raise NotImplementedError
+
+
+@dataclass
+class Chat(Conversation):
+    """A user's private chat with the bot: both sides' messages, and whether the bot may post."""
+
+    user: FakeUser
+    started: bool = False
+    blocked: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.user.id
 
     def api(self) -> dict[str, Any]:
         return self.user.chat_api()
@@ -60,15 +81,26 @@ class Chat:
 class BotState:
     """The fake's memory; hold ``lock`` (or ``cond``) to read or change any of it."""
 
-    def __init__(self, bot_username: str, bot_first_name: str, rate_limit: int | None) -> None:
+    def __init__(
+        self,
+        bot_username: str,
+        bot_first_name: str,
+        rate_limit: int | None,
+        *,
+        group_rate_limit: int | None = 20,
+        group_rate_window: float = 60.0,
+    ) -> None:
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
         self.lock = threading.RLock()
         self.cond = threading.Condition(self.lock)
         self.flood = FloodControl(rate_limit)
+        self.group_flood = ChatFlood(group_rate_limit, group_rate_window)
+        self.group_privacy = True  # privacy mode: in groups the bot sees commands and replies
         self.updates = UpdateQueue(self.cond)
         self.webhook = Webhook(self.updates, self.cond)
-        self.chats: dict[int, Chat] = {}
+        self.chats: dict[int, Chat] = {}  # private chats, by user id
+        self.groups: dict[int, Group] = {}  # group chats, by (negative) chat id
         self.calls: list[ApiCall] = []
         self.tokens: list[str] = []
         self.callbacks: dict[str, CallbackQueryRecord] = {}
@@ -80,7 +112,10 @@ class BotState:
         self.version = 0  # bumped on every change to a bot message
 
     def bump(self, message: BotMessage) -> None:
-        """Mark a bot message as changed now."""
+        """Mark a bot message as changed now (posted or edited): in a group, that counts
+        towards the group's posts a minute."""
+        if message.chat_id in self.groups:
+            self.group_flood.count(message.chat_id, self.flood.arrival())
         self.version += 1
         message.version = self.version
         self.cond.notify_all()
@@ -105,15 +140,22 @@ class BotState:
             raise KeyError(f"no user {user_id}: call make_user() first")
         return chat
 
-    def chat_from(self, params: dict[str, Any], key: str = "chat_id") -> Chat:
+    def any_chat(self, chat_id: int) -> Chat | Group | None:
+        """A private chat (by user id) or a group (by its negative id), None if unknown."""
+        return self.chats.get(chat_id) or self.groups.get(chat_id)
+
+    def chat_from(self, params: dict[str, Any], key: str = "chat_id") -> Chat | Group:
         """The chat a request names, or Telegram's 400."""
         value = params.get(key)
         if value is None or value == "":
             raise bad_request(f"{key} is empty")
         if isinstance(value, str) and value.startswith("@"):
             # Only public groups/channels have @usernames in the Bot API; private chats don't.
-            raise ApiError(400, CHAT_NOT_FOUND)
-        found = self.chats.get(as_int(value, key))
+            named = [g for g in self.groups.values() if g.handle.username == value[1:]]
+            if not named:
+                raise ApiError(400, CHAT_NOT_FOUND)
+            return named[0]
+        found = self.any_chat(as_int(value, key))
         if found is None:
             raise ApiError(400, CHAT_NOT_FOUND)
         return found
@@ -142,10 +184,10 @@ class BotState:
         self.files[stored.file_id] = stored
         return stored
 
-    def new_bot_message(self, chat: Chat, **content: Any) -> BotMessage:
+    def new_bot_message(self, chat: Conversation, **content: Any) -> BotMessage:
         """Post a message from the bot into ``chat``."""
         message = BotMessage(
-            message_id=chat.new_message_id(), chat_id=chat.user.id, date=int(time.time()), **content
+            message_id=chat.new_message_id(), chat_id=chat.id, date=int(time.time()), **content
         )
         chat.bot_messages[message.message_id] = message
         self.bump(message)

@@ -9,12 +9,40 @@ import time
 from typing import Any
 
 from .content import image_size, png_bytes
+from .groups import PRESENT_STATUSES
 from .html import utf16_len
 from .records import BotMessage, CallbackQueryRecord, FakeUser
-from .state import BotState, Chat
+from .state import BotState, Chat, Conversation
 
 # A bot command the way Telegram recognises one in user text (it adds a bot_command entity).
-_BOT_COMMAND_RE = re.compile(r"(?<![A-Za-z0-9_/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
+BOT_COMMAND_RE = re.compile(r"(?<![A-Za-z0-9_/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
+
+
+def command_entities(text: str) -> list[dict[str, Any]]:
+    """The bot_command entities Telegram adds to a user's text."""
+    return [
+        {
+            "type": "bot_command",
+            "offset": utf16_len(text[: m.start()]),
+            "length": utf16_len(m.group()),
+        }
+        for m in BOT_COMMAND_RE.finditer(text)
+    ]
+
+
+def record_user_message(
+    chat: Conversation, user: FakeUser, content: dict[str, Any]
+) -> dict[str, Any]:
+    """Keep a message ``user`` wrote in ``chat`` and return it as Telegram sends it."""
+    message: dict[str, Any] = {
+        "message_id": chat.new_message_id(),
+        "from": user.to_api(),
+        "chat": chat.api(),
+        "date": int(time.time()),
+        **copy.deepcopy(content),
+    }
+    chat.user_messages[message["message_id"]] = message
+    return message
 
 
 class SimulatedUsers:
@@ -82,14 +110,7 @@ class SimulatedUsers:
 
     def send_text(self, user: FakeUser, text: str) -> int:
         """The user sends ``text``; commands get a bot_command entity. Returns the update_id."""
-        entities = [
-            {
-                "type": "bot_command",
-                "offset": utf16_len(text[: m.start()]),
-                "length": utf16_len(m.group()),
-            }
-            for m in _BOT_COMMAND_RE.finditer(text)
-        ]
+        entities = command_entities(text)
         content: dict[str, Any] = {"text": text}
         if entities:
             content["entities"] = entities
@@ -145,12 +166,9 @@ class SimulatedUsers:
         button must exist on that message right now, because a real user cannot tap anything
         else; pass ``check=False`` to simulate a stale client.
         """
-        message_id = message if isinstance(message, int) else message.message_id
         with self.state.lock:
-            chat = self._writable_chat(user.id)
-            current = chat.bot_messages.get(message_id)
-            if current is None:
-                raise AssertionError(f"no bot message {message_id} in chat {user.id}")
+            chat, current = self._tapped(user, message, start=True)
+            message_id = current.message_id
             datas = [b.get("callback_data") for row in current.inline_keyboard for b in row]
             if check and data not in datas:
                 raise AssertionError(
@@ -162,7 +180,7 @@ class SimulatedUsers:
                 "id": query_id,
                 "from": user.to_api(),
                 "message": current.to_api(self.state.bot_user(), chat.api()),
-                "chat_instance": f"-{abs(user.id) * 7919 % 10**12}",
+                "chat_instance": f"-{abs(chat.id) * 7919 % 10**12}",
                 "data": data,
             }
             update_id = self.state.updates.push("callback_query", payload)
@@ -172,13 +190,32 @@ class SimulatedUsers:
 
     def tap_button(self, user: FakeUser, message: BotMessage | int, text: str) -> str:
         """Tap the inline button labelled ``text`` (see ``BotMessage.button_data``)."""
-        message_id = message if isinstance(message, int) else message.message_id
         with self.state.lock:
-            current = self.state.user_chat(user.id).bot_messages.get(message_id)
-            if current is None:
-                raise AssertionError(f"no bot message {message_id} in chat {user.id}")
+            _, current = self._tapped(user, message, start=False)
             data = current.button_data(text)
-        return self.tap(user, message_id, data)
+        return self.tap(user, message, data)
+
+    def _tapped(
+        self, user: FakeUser, message: BotMessage | int, *, start: bool
+    ) -> tuple[Conversation, BotMessage]:
+        """The chat a tapped bot message is in and the message now. A message id means one in
+        the user's private chat (which the tap starts, with ``start``); a BotMessage from a
+        group is looked up there, and the user must be in that group."""
+        message_id = message if isinstance(message, int) else message.message_id
+        chat_id = user.id if isinstance(message, int) else message.chat_id
+        chat: Conversation
+        group = self.state.groups.get(chat_id)
+        if group is None:
+            chat_id = user.id
+            chat = self._writable_chat(user.id) if start else self.state.user_chat(user.id)
+        elif group.status_of(user.id) not in PRESENT_STATUSES:
+            raise AssertionError(f"user {user.id} is not in group {chat_id}")
+        else:
+            chat = group
+        current = chat.bot_messages.get(message_id)
+        if current is None:
+            raise AssertionError(f"no bot message {message_id} in chat {chat_id}")
+        return chat, current
 
     def inject_update(self, update: dict[str, Any]) -> int:
         """Queue a raw update (one key besides update_id, which is assigned); returns its id."""
@@ -200,13 +237,5 @@ class SimulatedUsers:
 
     def _user_message(self, user: FakeUser, content: dict[str, Any]) -> int:
         with self.state.lock:
-            chat = self._writable_chat(user.id)
-            message: dict[str, Any] = {
-                "message_id": chat.new_message_id(),
-                "from": user.to_api(),
-                "chat": user.chat_api(),
-                "date": int(time.time()),
-                **copy.deepcopy(content),
-            }
-            chat.user_messages[message["message_id"]] = message
+            message = record_user_message(self._writable_chat(user.id), user, content)
             return self.state.updates.push("message", message)
