@@ -6,6 +6,7 @@ answered with a link to continue in private."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -118,9 +119,9 @@ class PartyHandlers:
         button = InlineKeyboardButton(label("continue_private"), url=write_link(context.bot, party))
         await send(context.bot, chat.id, render("group_private"), InlineKeyboardMarkup([[button]]))
 
-    async def refresh_cards(self, context: Context) -> None:
+    async def refresh_cards(self, context: Context, now: datetime | None = None) -> None:
         """The job: each open party's card shows its count, edited at most every 10 seconds."""
-        now = utcnow()
+        now = now or utcnow()
         for card in await self.use.store.run(parties.cards_to_refresh, now):
             if card.message_id is None:
                 continue
