@@ -87,7 +87,7 @@ class Source(StrictModel):
 class SinceThen(Translatable):
     """What changed after the source was published, so 2023 is never presented as today."""
 
-    translatable = ("text",)
+    translatable = ("text", "recap")  # a recap's translation is for screens; letters: English
 
     as_of: date
     text: Text

@@ -48,11 +48,11 @@ def test_an_untranslated_text_falls_back_to_english_and_is_reported(tmp_path: Pa
 
 def test_a_translation_has_the_shape_of_its_english(tmp_path: Path) -> None:
     path = write_variant(tmp_path, "shapes", '"title.xx" = ["a", "list"]')
-    with pytest.raises(CampaignError, match="title.xx must be a text"):
+    with pytest.raises(CampaignError, match=r"title\.xx must be a text"):
         load_campaign(path)
     path = write_variant(tmp_path, "shapes", '"story_prompts.xx" = "not a list"')
     with pytest.raises(CampaignError, match="must be a list of texts"):
         load_campaign(path)
     path = write_variant(tmp_path, "shapes", 'translations = { hy = { title = "x" } }')
-    with pytest.raises(CampaignError, match="title.hy"):
+    with pytest.raises(CampaignError, match=r"title\.hy"):
         load_campaign(path)
