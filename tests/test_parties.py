@@ -16,6 +16,8 @@ from bot.store import Store
 from bot.store.export_queries import letter_rows
 from bot.store.models import utcnow
 from bot.supporters.drafting import Drafting
+from bot.telegram import i18n
+from bot.telegram.render import render
 from tests.supporters.drive import ANI, ARA, drafting_for, write_letters
 
 GROUP = -1001234567890
@@ -94,3 +96,15 @@ def test_stats_and_exports_attribute_letters_to_their_party(
     parties_column = [row[at] for row in rows]
     assert parties_column.count(card.code) == len(written.letters)
     assert parties_column.count(None) == len(rows) - len(written.letters)
+
+
+def test_the_stats_message_lists_the_parties(
+    tmp_store: Store, drafting: Drafting, campaign: Campaign
+) -> None:
+    card, _ = tmp_store.call(parties.open_party, GROUP, campaign.id, "Glendale write-in", 7)
+    write_letters(tmp_store, drafting, ANI, card.party_id)
+    with tmp_store.transaction() as repo:
+        stats = campaign_stats(repo, campaign)
+    assert "• Glendale write-in: 2 / 0" in render("stats", stats=stats)
+    with i18n.use("ru"):
+        assert "По марафонам писем" in render("stats", stats=stats)
