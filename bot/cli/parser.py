@@ -21,7 +21,7 @@ from bot.officials.importers import (
 
 DESCRIPTION = """Command line: `campaign-bot run | preview | stats | export | campaigns | check |
 officials`. Problems end in one line that says what to do (exit status 2)."""
-CAMPAIGN_HELP = "campaign file or id (default: CAMPAIGN)"
+CAMPAIGN_HELP = "a campaign's id in CAMPAIGNS, or its file (default: the default campaign)"
 WEBHOOK_HELP = """serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN,
 WEBHOOK_PORT) instead of long polling; several instances may share a PostgreSQL database"""
 PLACE_HELP = 'where the supporter lives: a ZIP, "City, ST 12345", a full address, "City, Country"'

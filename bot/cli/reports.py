@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-from bot.campaign import find_campaign, load_campaign
+from bot.campaign import Campaign, find_campaign, load_campaign
+from bot.campaign.catalogue import load_catalogue
 from bot.cli.database import opened_store
 from bot.config import ConfigError, Settings
 from bot.reports.export import export
@@ -18,8 +19,15 @@ from bot.reports.stats import campaign_stats
 from bot.reports.stats_text import format_stats_text
 
 
+def _campaign(args: argparse.Namespace, settings: Settings) -> Campaign:
+    """--campaign (an id in CAMPAIGNS, or a file), else the default campaign."""
+    if args.campaign:
+        return load_campaign(find_campaign(args.campaign, folder=settings.campaigns_dir))
+    return load_catalogue(settings.campaigns_dir, settings.campaign).default
+
+
 def print_stats(args: argparse.Namespace, settings: Settings) -> int:
-    campaign = load_campaign(find_campaign(args.campaign or settings.campaign))
+    campaign = _campaign(args, settings)
     with opened_store(settings.database_url) as store:
         stats = store.query(campaign_stats, campaign)
     sys.stdout.write(format_stats_text(stats))
@@ -33,7 +41,7 @@ def write_export(args: argparse.Namespace, settings: Settings) -> int:
             "--include-personal needs --what letters or --what supporters: "
             "the summary holds counts only."
         )
-    campaign = load_campaign(find_campaign(args.campaign or settings.campaign))
+    campaign = _campaign(args, settings)
     to_stdout = args.out in (None, "-")
     # The temporary file comes first, so an unwritable --out fails before any database work.
     out, temporary = (sys.stdout.buffer, None) if to_stdout else _temporary_beside(Path(args.out))

@@ -170,3 +170,21 @@ def test_reports_bench_smoke(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "ratio export / sqlite3" in out and "campaign_stats at 2,000 letters" in out
     assert time.perf_counter() - started < 15
+
+
+def test_stats_and_export_of_another_campaign_in_the_folder(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--campaign names a campaign of CAMPAIGNS by id; without it, the default campaign."""
+    assert main(["stats", "--campaign", "lachin-2023"]) == 0
+    out = capsys.readouterr().out
+    assert "(lachin-2023)" in out and "A tiny test campaign" not in out
+    folder = env / "campaigns"
+    folder.mkdir()
+    shutil.copy(env / "tiny.toml", folder / "tiny.toml")
+    monkeypatch.setenv("CAMPAIGNS", str(folder))
+    monkeypatch.delenv("CAMPAIGN")
+    assert main(["stats"]) == 0  # the folder's only campaign is the default
+    assert "A tiny test campaign (tiny)" in capsys.readouterr().out
+    assert main(["export", "--campaign", "nosuch"]) == 2
+    assert "nosuch" in capsys.readouterr().err
