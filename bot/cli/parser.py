@@ -20,7 +20,7 @@ from bot.officials.importers import (
 )
 
 DESCRIPTION = """Command line: `campaign-bot run | preview | stats | export | campaigns | check |
-officials`. Problems end in one line that says what to do (exit status 2)."""
+reload | officials`. Problems end in one line that says what to do (exit status 2)."""
 CAMPAIGN_HELP = "a campaign's id in CAMPAIGNS, or its file (default: the default campaign)"
 WEBHOOK_HELP = """serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN,
 WEBHOOK_PORT) instead of long polling; several instances may share a PostgreSQL database"""
@@ -55,6 +55,12 @@ COMMAND_HELP: dict[str, tuple[str, str | None]] = {
         """Validate every campaign file in the CAMPAIGNS folder (and the CAMPAIGN file), or only
         FILE (exit status 2 if one cannot be used), then list every date older than its
         campaign's stale_after_days, and the officials directory's age.""",
+    ),
+    "reload": (
+        "reload the campaign files in the running bot",
+        """Check every campaign file as the bot loads them; if all load, ask the running bot (every
+        instance sharing DATABASE_URL) to reload them within 10 seconds, without a restart. With
+        an error nothing is asked, and the bot keeps what it runs.""",
     ),
     "officials": (
         "load, refresh and inspect the members of Congress and ZIP→district data",
@@ -109,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(commands)
     _command(commands, "campaigns", Command("campaigns", "list_campaigns"))
     _add_check(commands)
+    _command(commands, "reload", Command("reload", "request_reload"))
     _add_officials(commands)
     return parser
 

@@ -293,3 +293,13 @@ class Party(SQLModel, table=True):
     shown_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     ended_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class ReloadRequest(SQLModel, table=True):
+    """When campaign files were last reloaded (`campaign-bot reload`, /reload, SIGHUP): every
+    instance reloads its own copy when it sees a newer time (bot/telegram/reloading.py)."""
+
+    __tablename__ = "reload_request"
+
+    name: str = Field(primary_key=True, max_length=16)  # "campaigns"
+    requested_at: datetime = Field(sa_type=DateTime(timezone=True))

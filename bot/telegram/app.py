@@ -29,8 +29,10 @@ from bot.telegram.ordering import FloodGuard, OneAtATime
 from bot.telegram.organizers.access import AdminGate
 from bot.telegram.organizers.handlers import AdminHandlers
 from bot.telegram.ratelimit import BotRateLimiter, LocalClock, SharedClock
+from bot.telegram.reloading import Reloader
 from bot.telegram.render import render
 from bot.telegram.supporters.handlers import SupporterHandlers
+from bot.telegram.supporters.use_cases import UseCases
 from bot.telegram.texts import group_commands, supporter_commands
 
 log = logging.getLogger(__name__)
@@ -96,13 +98,15 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     gate = AdminGate(settings.admin_ids)
+    use = UseCases(campaign, store)
+    reloader = Reloader(settings, use)
     admin = AdminHandlers(
-        campaign, store, gate, paid_broadcasts=settings.paid_broadcasts, holder=holder
+        use, gate, reloader=reloader, paid_broadcasts=settings.paid_broadcasts, holder=holder
     )
-    builder = builder.post_init(_post_init(store, gate, admin, shared_send_budget))
+    builder = builder.post_init(_post_init(store, gate, admin, shared_send_budget, reloader))
     app = builder.build()
     admin.register(app)  # first: its callback pattern must win over the supporters' handler
-    SupporterHandlers(campaign, store, gate).register(app)
+    SupporterHandlers(use, gate).register(app)
     return app
 
 
@@ -147,7 +151,11 @@ async def _set_menus(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 def _post_init(
-    store: Store, gate: AdminGate, admin: AdminHandlers, shared_send_budget: bool
+    store: Store,
+    gate: AdminGate,
+    admin: AdminHandlers,
+    shared_send_budget: bool,
+    reloader: Reloader,
 ) -> Callable[[Application[Any, Any, Any, Any, Any, Any]], Coroutine[Any, Any, None]]:
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Menus and interrupted broadcasts; a failure here must never stop the bot starting."""
@@ -157,6 +165,7 @@ def _post_init(
             log.warning("could not set the command menu: %s", error)
         await gate.set_menus(app)
         await admin.resume(app)
+        reloader.install(app)
         if app.job_queue is not None:
             app.job_queue.run_repeating(_prune, interval=PRUNE_EVERY, first=60, data=store)
             if shared_send_budget:

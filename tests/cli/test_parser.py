@@ -27,7 +27,7 @@ def _commands(parser: argparse.ArgumentParser) -> Iterator[Command]:
 
 def test_every_command_names_a_function_that_loads() -> None:
     commands = list(_commands(build_parser()))
-    assert len(commands) == 9  # run, preview, stats, export, campaigns, check, officials ×3
+    assert len(commands) == 10  # run preview stats export campaigns check reload, officials ×3
     for command in commands:
         assert callable(command.load()), command
 

@@ -40,9 +40,14 @@ async def start_bot(
     database_url: str,
     campaign: Campaign,
     admin_ids: frozenset[int] = frozenset(),
+    **settings_given: Any,
 ) -> RunningBot:
     settings = Settings(
-        token=TEST_TOKEN, base_url=fake.base_url, database_url=database_url, admin_ids=admin_ids
+        token=TEST_TOKEN,
+        base_url=fake.base_url,
+        database_url=database_url,
+        admin_ids=admin_ids,
+        **settings_given,
     )
     store = Store.from_url(database_url)
     app = build_application(settings, campaign, store)

@@ -26,11 +26,12 @@ from bot.store import Store
 from bot.telegram import i18n, texts
 from bot.telegram.render import render
 from bot.telegram.sending import answer_query, is_not_modified, tapped
+from bot.telegram.supporters.use_cases import UseCases
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 
-ADMIN_COMMANDS = ("stats", "export", "broadcast")  # described in admin_command.html.j2
+ADMIN_COMMANDS = ("stats", "export", "broadcast", "reload")  # described in admin_command.html.j2
 ADMIN_PREFIX = "a"  # callback data of admin buttons: "a|..."
 _MENUS_SET = "admin_menus_set"
 
@@ -77,12 +78,19 @@ def _menu(language: str) -> list[BotCommand]:
 
 @dataclass
 class AdminCommand:
-    """What every organizer command holds: its campaign, the store, and the gate that
-    `admin_only` checks."""
+    """What every organizer command holds: the use cases (the campaign served now, the
+    store), and the gate that `admin_only` checks."""
 
-    campaign: Campaign
-    store: Store
+    use: UseCases
     gate: AdminGate
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.use.campaign
+
+    @property
+    def store(self) -> Store:
+        return self.use.store
 
 
 Command = TypeVar("Command", bound=AdminCommand)

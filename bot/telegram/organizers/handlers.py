@@ -8,8 +8,6 @@ from typing import Any
 from telegram import CallbackQuery
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.campaign import Campaign
-from bot.store import Store
 from bot.telegram.broadcasting.sender import LOCAL_HOLDER
 from bot.telegram.organizers import broadcast, export
 from bot.telegram.organizers.access import (
@@ -22,7 +20,10 @@ from bot.telegram.organizers.access import (
 )
 from bot.telegram.organizers.broadcast import BroadcastCommand
 from bot.telegram.organizers.export import ExportCommand
+from bot.telegram.organizers.reload import ReloadCommand
 from bot.telegram.organizers.stats import StatsCommand
+from bot.telegram.reloading import Reloader
+from bot.telegram.supporters.use_cases import UseCases
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -32,25 +33,25 @@ class AdminHandlers(AdminCommand):
 
     def __init__(
         self,
-        campaign: Campaign,
-        store: Store,
+        use: UseCases,
         gate: AdminGate,
         *,
+        reloader: Reloader,
         paid_broadcasts: bool = False,
         holder: str = LOCAL_HOLDER,
     ) -> None:
-        super().__init__(campaign, store, gate)
-        self.stats = StatsCommand(campaign, store, gate)
-        self.export = ExportCommand(campaign, store, gate)
-        self.broadcast = BroadcastCommand(
-            campaign, store, gate, paid=paid_broadcasts, holder=holder
-        )
+        super().__init__(use, gate)
+        self.reload = ReloadCommand(use, gate, reloader=reloader)
+        self.stats = StatsCommand(use, gate)
+        self.export = ExportCommand(use, gate)
+        self.broadcast = BroadcastCommand(use, gate, paid=paid_broadcasts, holder=holder)
 
     def register(self, app: AnyApplication) -> None:
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
         app.add_handler(CommandHandler("stats", self.stats.stats, filters=private))
         app.add_handler(CommandHandler("export", self.export.export, filters=private))
         app.add_handler(CommandHandler("broadcast", self.broadcast.broadcast, filters=private))
+        app.add_handler(CommandHandler("reload", self.reload.reload, filters=private))
         for prefix, on_button in [
             (export.BUTTONS, self.export.on_button),
             (broadcast.BUTTONS, self.broadcast.on_button),

@@ -16,8 +16,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.campaign import Campaign
-from bot.store import Store
 from bot.telegram.organizers.access import AdminGate
 from bot.telegram.parties import PartyHandlers
 from bot.telegram.render import render
@@ -44,8 +42,8 @@ from bot.telegram.texts import toast
 class SupporterHandlers:
     """The bot's behaviour towards supporters; one instance per Application."""
 
-    def __init__(self, campaign: Campaign, store: Store, gate: AdminGate) -> None:
-        self.use = use = UseCases.of(campaign, store)
+    def __init__(self, use: UseCases, gate: AdminGate) -> None:
+        self.use = use
         kits = KitMessages(use)
         self.conversation = ConversationHandlers(use, OutcomeMessages(use, kits), gate)
         self.letters = LetterButtons(use, kits)

@@ -27,17 +27,24 @@ class KitMessages:
     """Sends kits; one PDF build at a time per letter, so a double tap builds it once."""
 
     def __init__(self, use: UseCases) -> None:
+        self.use = use
         self.store = use.store
-        self.phone = PhoneScriptRenderer(use.campaign)
+        self._phone = (use.campaign, PhoneScriptRenderer(use.campaign))
         # A lock goes when nobody holds or waits for it.
         self._pdf_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
 
+    def _phone_renderer(self) -> PhoneScriptRenderer:
+        """The phone scripts of the campaign served now (rebuilt after a reload)."""
+        if self._phone[0] is not self.use.campaign:
+            self._phone = (self.use.campaign, PhoneScriptRenderer(self.use.campaign))
+        return self._phone[1]
+
     async def send_kit(self, bot: Bot, chat_id: int, kit: Kit) -> None:
         """A printable PDF of the letter, then phone scripts and every way to reach them."""
         await self._send_pdf(bot, chat_id, kit)
-        scripts = self.phone.scripts(kit.letter.target, kit.demands, kit.signer)
+        scripts = self._phone_renderer().scripts(kit.letter.target, kit.demands, kit.signer)
         text = render("kit", letter=on_screen(kit.letter), scripts=scripts)
         await send(bot, chat_id, text, keyboards.letter_sent_keyboard(kit.letter))
 

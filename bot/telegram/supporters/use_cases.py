@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from bot.campaign import Campaign
 from bot.store import Store
 from bot.supporters.drafting import Drafting
@@ -14,29 +12,34 @@ from bot.supporters.writer import Writer
 from bot.telegram import i18n
 
 
-@dataclass(frozen=True)
 class UseCases:
-    """One campaign's use cases and the store they run in (each call one `Store.run`)."""
+    """One campaign's use cases and the store they run in (each call one `Store.run`), shared by
+    every handler of an Application; `switch` swaps the campaign for all of them at once (a
+    reload), and an update already under way finishes with the campaign it began with."""
 
-    campaign: Campaign
-    store: Store
-    drafting: Drafting
-    actions: LetterActions
-    kits: Kits
-    reminders: Reminders
-    translated: dict[str, Campaign] = field(default_factory=dict, compare=False, repr=False)
+    def __init__(self, campaign: Campaign, store: Store) -> None:
+        self.store = store
+        self.switch(campaign)
+
+    def switch(self, campaign: Campaign) -> None:
+        actions = LetterActions(Writer(campaign))
+        kits = Kits(actions)
+        self.drafting = Drafting(actions.writer, actions, kits)
+        self.actions = actions
+        self.kits = kits
+        self.reminders = Reminders(actions.writer)
+        self.translated: dict[str, Campaign] = {}
+        self.campaign = campaign  # last: a reader sees the new campaign with its use cases
 
     def local_campaign(self) -> Campaign:
         """The campaign as the supporter being answered reads it: its texts in their language
         where it has them (letters use `campaign`, always English)."""
         language = i18n.current()
-        if language not in self.translated:
-            self.translated[language] = self.campaign.in_language(language)
-        return self.translated[language]
+        translated = self.translated
+        if language not in translated:
+            translated[language] = self.campaign.in_language(language)
+        return translated[language]
 
     @classmethod
     def of(cls, campaign: Campaign, store: Store) -> UseCases:
-        actions = LetterActions(Writer(campaign))
-        kits = Kits(actions)
-        drafting = Drafting(actions.writer, actions, kits)
-        return cls(campaign, store, drafting, actions, kits, Reminders(actions.writer))
+        return cls(campaign, store)
