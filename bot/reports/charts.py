@@ -9,25 +9,38 @@ needs no display.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 
-def daily_letters_png(days: Sequence[tuple[date, int, int]], title: str) -> bytes:
+@dataclass(frozen=True)
+class ChartWords:
+    """The chart's words, in the reader's language (English unless the caller says)."""
+
+    drafted: str = "drafted"
+    sent: str = "sent"
+    letters: str = "letters"
+    day: Callable[[date], str] = lambda d: f"{d.day} {d:%b}"  # "1 Jun"
+
+
+def daily_letters_png(
+    days: Sequence[tuple[date, int, int]], title: str, words: ChartWords = ChartWords()
+) -> bytes:
     """A bar chart of letters drafted and sent per day: (day, drafted, sent) rows, in order."""
-    labels = [f"{d.day} {d:%b}" for d, _, _ in days]
+    labels = [words.day(d) for d, _, _ in days]
     drafted = [n for _, n, _ in days]
     sent = [n for _, _, n in days]
     positions = range(len(days))
     figure = Figure(figsize=(9, 4), dpi=110)  # each call its own: nothing shared, nothing to close
     axes = figure.subplots()
-    axes.bar(positions, drafted, color="#9db4d3", label="drafted")
-    axes.bar(positions, sent, color="#1f4e8c", label="sent", width=0.5)
+    axes.bar(positions, drafted, color="#9db4d3", label=words.drafted)
+    axes.bar(positions, sent, color="#1f4e8c", label=words.sent, width=0.5)
     axes.set_title(title, fontsize=11)
-    axes.set_ylabel("letters")
+    axes.set_ylabel(words.letters)
     step = max(1, len(days) // 10)
     axes.set_xticks(list(positions)[::step], labels[::step], fontsize=8)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -6,15 +6,29 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+from babel.dates import format_date
 from telegram import Update
 
 from bot.campaign.freshness import directory_age, stale_items
-from bot.reports.charts import daily_letters_png
+from bot.reports.charts import ChartWords, daily_letters_png
 from bot.reports.stats import campaign_stats
+from bot.telegram import i18n
 from bot.telegram.organizers.access import AdminCommand, Context, admin_only, chat_of
 from bot.telegram.render import fits_message, render
+from bot.telegram.texts import label
 
 STALE_NOTE_LINES = 8  # then "… and N more": the full list is `campaign-bot check`'s
+
+
+def chart_words() -> ChartWords:
+    """The chart's legend, axis and dates in the organizer's language."""
+    language = i18n.current()
+    return ChartWords(
+        drafted=label("chart_drafted"),
+        sent=label("chart_sent"),
+        letters=label("chart_letters"),
+        day=lambda d: format_date(d, "d MMM", locale=language),
+    )
 
 
 class StatsCommand(AdminCommand):
@@ -26,7 +40,7 @@ class StatsCommand(AdminCommand):
         numbers = await self.store.read(campaign_stats, self.campaign)
         days = [(d.day, d.drafted, d.sent) for d in numbers.by_day]
         title = render("admin_chart_title", days=len(days))
-        chart = await asyncio.to_thread(daily_letters_png, days, title)
+        chart = await asyncio.to_thread(daily_letters_png, days, title, chart_words())
         await context.bot.send_photo(chat_id, chart, caption=render("stats_caption", stats=numbers))
         text, note = render("stats", stats=numbers), await self._stale_note(numbers.today)
         if note and fits_message(f"{text}\n\n{note}"):
