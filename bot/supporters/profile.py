@@ -8,7 +8,7 @@ import re
 from bot import flow
 from bot.districts import District
 from bot.places import Place
-from bot.store import Repo, Supporter
+from bot.store import Repo, Supporter, languages
 from bot.supporters.views import Person, Welcome
 
 REFERRAL_PREFIX = "r-"
@@ -123,10 +123,9 @@ def _display_name(person: Person) -> str | None:
     return name[: flow.MAX_NAME_LENGTH].rstrip() or None
 
 
-def chosen_language(repo: Repo, person: Person) -> str | None:
-    """The language the supporter picked with /language, if they did."""
-    supporter = repo.supporter(person.id)
-    return supporter.chosen_language if supporter else None
+def chosen_languages(repo: Repo) -> dict[int, str]:
+    """{supporter id: language} of everyone who picked one with /language (few do)."""
+    return languages.chosen_languages(repo)
 
 
 def choose_language(repo: Repo, person: Person, language: str) -> None:

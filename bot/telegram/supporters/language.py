@@ -3,6 +3,7 @@ Telegram app's, else English; set for each update before any handler renders a w
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,10 +17,10 @@ from bot.telegram.supporters.callbacks import LANGUAGE_PREFIX, MenuAction, encod
 from bot.telegram.supporters.outcomes import Context
 from bot.telegram.supporters.use_cases import UseCases
 
-# A supporter's pick is read from the database at most once a minute per instance (user_data
-# keeps it), so another instance sees a change within a minute, and a busy chat costs no query.
-RECHECK_SECONDS = 60.0
-_PICKED = "language"
+# The picks of every supporter who made one are read together, at most every RELOAD_SECONDS per
+# instance: no update waits for a query of its own (a burst of newcomers stays as cheap as
+# before), and another instance sees a change within that time.
+RELOAD_SECONDS = 30.0
 
 
 class LanguageHandlers:
@@ -27,24 +28,25 @@ class LanguageHandlers:
 
     def __init__(self, use: UseCases) -> None:
         self.use = use
+        self._picked: dict[int, str] = {}
+        self._loaded_at = -RELOAD_SECONDS
+        self._loading = asyncio.Lock()
 
     async def on_update(self, update: Update, context: Context) -> None:
         """Runs first for every update (group -1): the rest of it is answered in this language."""
         user = update.effective_user
         if user is None:
             return
-        picked = await self._picked(update, context)
+        picked = (await self._picks()).get(user.id)
         i18n.set_language(picked or user.language_code or i18n.DEFAULT)
 
-    async def _picked(self, update: Update, context: Context) -> str | None:
-        data = context.user_data
-        cached = data.get(_PICKED) if data is not None else None
-        if cached is not None and time.monotonic() - cached[1] < RECHECK_SECONDS:
-            return cached[0]
-        picked = await self.use.store.run(profile.chosen_language, person_of(update))
-        if data is not None:
-            data[_PICKED] = (picked, time.monotonic())
-        return picked
+    async def _picks(self) -> dict[int, str]:
+        if time.monotonic() - self._loaded_at >= RELOAD_SECONDS:
+            async with self._loading:  # one read for everyone waiting
+                if time.monotonic() - self._loaded_at >= RELOAD_SECONDS:
+                    self._picked = await self.use.store.run(profile.chosen_languages)
+                    self._loaded_at = time.monotonic()
+        return self._picked
 
     async def language(self, update: Update, context: Context) -> None:
         text = render("language", languages=i18n.LANGUAGES)
@@ -56,8 +58,7 @@ class LanguageHandlers:
         """A language button: remembered, and this very answer is in the new language."""
         language = action.action.removeprefix(LANGUAGE_PREFIX)
         await self.use.store.run(profile.choose_language, person, language)
-        if context.user_data is not None:
-            context.user_data[_PICKED] = (language, time.monotonic())
+        self._picked[person.id] = language
         i18n.set_language(language)
         await edit_or_send(context.bot, query, render("language_set"), keyboard(language))
 
