@@ -95,8 +95,10 @@ class SinceThen(Translatable):
     recap: Wordings | None = None
 
 
-class Ask(StrictModel):
+class Ask(Translatable):
     """What one kind of office is asked to do about a demand."""
+
+    translatable = ("call",)  # shown on /demands; letters and phone scripts stay English
 
     ask: Wordings  # verb phrases for letters: "end the President's authority to waive ..."
     call: Text | None = None  # a shorter one for the 30-second phone script

@@ -2,8 +2,9 @@
 `title`. What a campaign leaves untranslated stays English; letters always are.
 
 Only the texts a supporter reads on screen translate (titles, summaries, explanations, office
-and channel labels, the "since then" note, story prompts); what letters and phone scripts say
-to US officials (asks, talking points) stays English.
+and channel labels, the "since then" note and recap, story prompts, the short asks /demands
+shows); what letters and phone scripts say to US officials stays English: they use the campaign
+itself, never a translated copy.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ class Translatable(BaseModel):
                 local: Any = value.in_language(language)
             elif isinstance(value, list) and value and isinstance(value[0], Translatable):
                 local = [item.in_language(language) for item in value]
+            elif isinstance(value, dict) and _parts(value.values()):
+                local = {key: item.in_language(language) for key, item in value.items()}
             else:
                 continue
             if local != value:
@@ -71,10 +74,18 @@ class Translatable(BaseModel):
         for name in type(self).model_fields:
             value = getattr(self, name)
             parts = value if isinstance(value, list) else [value]
+            if isinstance(value, dict):
+                parts = list(value.values())
             for part in parts:
                 if isinstance(part, Translatable):
                     missing += [f"{name}.{f}" for f in part.untranslated(language)]
         return missing
+
+
+def _parts(values: Any) -> bool:
+    """A non-empty collection of translatable parts (a dict's values)."""
+    items = list(values)
+    return bool(items) and all(isinstance(item, Translatable) for item in items)
 
 
 def _checked(key: str, value: Any, english: Any) -> Any:

@@ -29,9 +29,12 @@ def test_the_bundled_campaign_reads_in_armenian_and_russian() -> None:
         assert local.title != campaign.title
         assert [d.title for d in local.demands] != [d.title for d in campaign.demands]
         assert local.targets[0].label != campaign.targets[0].label
-        # What goes to officials stays English: asks and talking points are the same objects.
+        # What goes to officials stays English: talking points and the asks' wordings; only
+        # the short ask /demands shows is translated.
         assert local.demands[0].points == campaign.demands[0].points
-        assert local.demands[0].asks == campaign.demands[0].asks
+        for kind, ask in campaign.demands[0].asks.items():
+            assert local.demands[0].asks[kind].ask == ask.ask
+            assert local.demands[0].asks[kind].call != ask.call
     assert campaign.in_language("en") is campaign
     assert campaign.in_language("fr").title == campaign.title
 

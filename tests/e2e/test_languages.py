@@ -105,6 +105,7 @@ async def test_a_whole_conversation_in_the_supporters_language(
     await fake.wait_for(lambda f: len(s.letters()) >= 1, user_id=s.id, what="letters")
     letter = s.letters()[0]
     await s.tap_data(letter, next(d for _, d in letter.buttons if d and d.endswith("|sent")))
+    await s.say("/demands")  # the campaign's own texts, translated by the campaign file
     await assert_clean(running_bot, caplog)
 
     # What stays English on screen is the campaign's data it does not translate (names, holders,
