@@ -11,7 +11,6 @@ from bot.supporters.drafting import Drafting
 from bot.supporters.outcomes import Outcome, Prompted, Refused
 from bot.supporters.profile import welcome
 from bot.supporters.views import Person
-from bot.telegram import i18n
 from bot.telegram.organizers.access import AdminGate
 from bot.telegram.render import plain, render
 from bot.telegram.sending import chat_id_of, person_of, send
@@ -62,14 +61,12 @@ class ConversationHandlers:
         greeted = await self.use.store.run(welcome, person, source)
         if self.gate.is_admin(update):
             await self.gate.ensure_menu(context, person.id)
-        campaign = self.use.local_campaign()
-        partly_english = bool(self.use.campaign.untranslated(i18n.current()))
         text = render(
             "welcome",
             is_new=greeted.is_new,
             name=greeted.name,
-            campaign=campaign,
-            partly_english=partly_english and i18n.current() != i18n.DEFAULT,
+            campaign=self.use.local_campaign(),
+            partly_english=self.use.partly_english(),
         )
         if greeted.has_draft and party is None:  # a party's link starts a letter at the party
             await send(context.bot, person.id, text, keyboards.welcome_keyboard())

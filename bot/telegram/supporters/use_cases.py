@@ -29,6 +29,7 @@ class UseCases:
         self.kits = kits
         self.reminders = Reminders(actions.writer)
         self.translated: dict[str, Campaign] = {}
+        self.untranslated: dict[str, bool] = {}
         self.campaign = campaign  # last: a reader sees the new campaign with its use cases
 
     def local_campaign(self) -> Campaign:
@@ -39,6 +40,15 @@ class UseCases:
         if language not in translated:
             translated[language] = self.campaign.in_language(language)
         return translated[language]
+
+    def partly_english(self) -> bool:
+        """Whether the campaign leaves some of its texts in English for this supporter."""
+        language = i18n.current()
+        if language == i18n.DEFAULT:
+            return False
+        if language not in self.untranslated:
+            self.untranslated[language] = bool(self.campaign.untranslated(language))
+        return self.untranslated[language]
 
     @classmethod
     def of(cls, campaign: Campaign, store: Store) -> UseCases:
