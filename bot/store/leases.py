@@ -19,7 +19,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from bot.store.models import ChatLease, HandledUpdate, utcnow
+from bot.store.coordination import ChatLease, HandledUpdate
+from bot.store.models import utcnow
 from bot.store.repo import Repo
 
 

@@ -215,38 +215,6 @@ class OfficialsDataset(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
-class HandledUpdate(SQLModel, table=True):
-    """A Telegram update taken by an instance: Telegram may deliver one twice (a webhook retry,
-    a restart before the offset was confirmed), and it must be handled once. Pruned after a day."""
-
-    __tablename__ = "handled_update"
-
-    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    handled_at: datetime = Field(
-        default_factory=utcnow, sa_type=DateTime(timezone=True), index=True
-    )
-
-
-class ChatLease(SQLModel, table=True):
-    """Who is handling a supporter's update right now, across instances: one at a time, in
-    order. A lease that outlives a crashed instance expires at `expires_at`."""
-
-    __tablename__ = "chat_lease"
-
-    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    holder: str = Field(max_length=64)
-    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
-
-
-class SendClock(SQLModel, table=True):
-    """The next free send slot (seconds since the epoch) for the bot as a whole; one row."""
-
-    __tablename__ = "send_clock"
-
-    name: str = Field(primary_key=True, max_length=16)
-    next_at: float = 0.0
-
-
 class Reminder(SQLModel, table=True):
     """A supporter's "remind me tomorrow" about a draft's letters not yet marked sent.
 
@@ -293,13 +261,3 @@ class Party(SQLModel, table=True):
     shown_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     ended_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-
-
-class ReloadRequest(SQLModel, table=True):
-    """When campaign files were last reloaded (`campaign-bot reload`, /reload, SIGHUP): every
-    instance reloads its own copy when it sees a newer time (bot/telegram/reloading.py)."""
-
-    __tablename__ = "reload_request"
-
-    name: str = Field(primary_key=True, max_length=16)  # "campaigns"
-    requested_at: datetime = Field(sa_type=DateTime(timezone=True))

@@ -9,7 +9,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from bot.store.models import ReloadRequest, as_utc, utcnow
+from bot.store.coordination import ReloadRequest
+from bot.store.models import as_utc, utcnow
 from bot.store.repo import Repo
 
 CAMPAIGNS = "campaigns"

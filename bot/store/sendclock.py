@@ -15,7 +15,7 @@ from sqlalchemy import case, literal, select, text, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
-from bot.store.models import SendClock
+from bot.store.coordination import SendClock
 from bot.store.repo import BULK, Repo
 
 BOT = "bot"

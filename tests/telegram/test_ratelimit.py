@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete
 
 from bot.store import Store
-from bot.store.models import SendClock
+from bot.store.coordination import SendClock
 from bot.store.sendclock import Slot, next_slot
 from bot.telegram.ratelimit import (
     BotRateLimiter,

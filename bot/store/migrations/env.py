@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from bot.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from bot.store import coordination, models  # noqa: F401  (register the tables on SQLModel.metadata)
 
 config = context.config
 
