@@ -89,10 +89,10 @@ def end_party(repo: Repo, chat_id: int) -> PartyCard | None:
     return _card(repo, party)
 
 
-def open_card(repo: Repo, chat_id: int) -> PartyCard | None:
-    """The card of the group's open party, if it has one."""
+def open_code(repo: Repo, chat_id: int) -> str | None:
+    """The link code of the group's open party, if it has one."""
     party = queries.open_in(repo, chat_id)
-    return _card(repo, party) if party is not None else None
+    return party.code if party is not None else None
 
 
 def joinable(repo: Repo, payload: str | None) -> Party | None:

@@ -71,16 +71,14 @@ class Reminders:
         if supporter is None or supporter.blocked:
             queries.finish(repo, reminder_id, ReminderStatus.BLOCKED)
             return None
-        unsent = [
-            letter for letter in repo.letters_of_draft(reminder.draft_id) if not letter.sent_at
-        ]
-        if not unsent:
+        letters = repo.letters_of_draft(reminder.draft_id)
+        unsent_ids = {row_id(letter) for letter in letters if not letter.sent_at}
+        if not unsent_ids:
             queries.finish(repo, reminder_id, ReminderStatus.UNNEEDED)
             return None
         language = supporter.chosen_language or supporter.language
         person = Person(supporter.telegram_id, supporter.display_name, language)
-        views = self.writer.views(repo, repo.letters_of_draft(reminder.draft_id))
-        unsent_ids = {row_id(letter) for letter in unsent}
+        views = self.writer.views(repo, letters)  # numbered among all of the draft's letters
         return DueReminder(reminder_id, person, tuple(v for v in views if v.id in unsent_ids))
 
     def finish(self, repo: Repo, reminder_id: int, status: ReminderStatus, at: datetime) -> None:

@@ -61,9 +61,10 @@ def set_language(language: str) -> None:
 @contextmanager
 def use(language: str | None) -> Iterator[str]:
     """Answer in `language` inside the block (a background send to one supporter)."""
-    token = _current.set(supported(language))
+    chosen = supported(language)
+    token = _current.set(chosen)
     try:
-        yield token.var.get()
+        yield chosen
     finally:
         _current.reset(token)
 

@@ -31,9 +31,9 @@ GROUPS = filters.ChatType.GROUPS
 _ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
-def write_link(bot: Bot, card: PartyCard | None) -> str:
-    """The deep link to a private chat: at the party when there is one."""
-    payload = f"{PARTY_PREFIX}{card.code}" if card else "group"
+def write_link(bot: Bot, code: str | None) -> str:
+    """The deep link to a private chat: at the party whose `code` it is, when there is one."""
+    payload = f"{PARTY_PREFIX}{code}" if code else "group"
     return f"https://t.me/{bot.username}?start={payload}"
 
 
@@ -42,7 +42,7 @@ def _card_markup(bot: Bot, card: PartyCard) -> InlineKeyboardMarkup | None:
     if not card.open:
         return None
     with i18n.use(card.language):
-        button = InlineKeyboardButton(label("write_yours"), url=write_link(bot, card))
+        button = InlineKeyboardButton(label("write_yours"), url=write_link(bot, card.code))
     return InlineKeyboardMarkup([[button]])
 
 
@@ -115,8 +115,8 @@ class PartyHandlers:
         chat = update.effective_chat
         if chat is None:
             return
-        party = await self.use.store.run(parties.open_card, chat.id)
-        button = InlineKeyboardButton(label("continue_private"), url=write_link(context.bot, party))
+        code = await self.use.store.run(parties.open_code, chat.id)
+        button = InlineKeyboardButton(label("continue_private"), url=write_link(context.bot, code))
         await send(context.bot, chat.id, render("group_private"), InlineKeyboardMarkup([[button]]))
 
     async def refresh_cards(self, context: Context, now: datetime | None = None) -> None:
