@@ -108,6 +108,8 @@ class OutcomeMessages:
     def _local_choices(self, prompt: flow.Prompt) -> flow.Prompt:
         """The prompt's offices and demands named in the supporter's language."""
         local = self.use.local_campaign()
+        if local is self.use.campaign:  # English (or nothing translated): already so named
+            return prompt
         names = {d.id: d.title for d in local.demands}
         names |= {t.id: t.label for t in local.all_targets}
         return replace(
