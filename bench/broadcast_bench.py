@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import DateTime, insert, literal
+from sqlmodel import col, select
 from telegram.ext import Application
 
 from bench import pg, procs
@@ -56,7 +57,7 @@ from bot.campaign import find_campaign, load_campaign
 from bot.config import Settings
 from bot.store import Store, Supporter, broadcast_queries
 from bot.store.broadcast_queries import Progress
-from bot.store.models import new_public_id, utcnow
+from bot.store.models import Participation, new_public_id, utcnow
 from bot.telegram import ratelimit
 from bot.telegram.app import JOIN_BROADCASTS_EVERY, build_application
 from bot.telegram.broadcasting.tasks import start_broadcast
@@ -72,6 +73,7 @@ TOKENS = (
 )
 INSTANCES = ("bench-a", "bench-b")
 ORGANIZER = 42
+CAMPAIGN = "bench"  # the campaign the bench broadcasts for, and its recipients opted in to
 FIRST_RECIPIENT = 100_000
 FIRST_CHATTER = 900_000
 DEFAULT_RECIPIENTS = 10_000
@@ -182,15 +184,14 @@ def _peak_window(times: list[float], width: float = 1.0) -> int:
 
 
 def seed(store: Store, fake: FakeTelegram, recipients: int) -> None:
-    """`recipients` opted-in supporters in one bulk insert, each a user of the fake."""
+    """`recipients` supporters opted in to the bench campaign's updates, in one bulk insert
+    each of supporters and of their Participation rows; each a user of the fake."""
     now = utcnow()
     people = range(FIRST_RECIPIENT, FIRST_RECIPIENT + recipients)
     rows = [
         {
             "telegram_id": telegram_id,
             "public_id": new_public_id(),
-            "opted_in": True,
-            "offered_updates": True,
             "blocked": False,
             "street_asked": False,
             "created_at": now,
@@ -198,8 +199,18 @@ def seed(store: Store, fake: FakeTelegram, recipients: int) -> None:
         }
         for telegram_id in people
     ]
+    joined = select(
+        col(Supporter.id),
+        literal(CAMPAIGN),
+        literal(True),
+        literal(True),
+        literal(now, DateTime(timezone=True)),
+    ).where(col(Supporter.telegram_id).between(people[0], people[-1]))
+    columns = ["supporter_id", "campaign_id", "opted_in", "offered_updates", "joined_at"]
     with store.transaction() as repo:
-        repo.session.connection().execute(insert(Supporter), rows)
+        connection = repo.session.connection()
+        connection.execute(insert(Supporter), rows)
+        connection.execute(insert(Participation).from_select(columns, joined))
     for telegram_id in people:
         fake.make_user(telegram_id, f"S{telegram_id}", started=True)
     fake.make_user(ORGANIZER, "Organizer", started=True)
@@ -247,7 +258,7 @@ async def run_one(recipients: int, chatters: int, workdir: Path) -> Result:
         app = _app(fake, store, url, 0, shared=False)
         await start_polling(app)
         try:
-            preview = await store.run(broadcast_lifecycle.create, "bench", TEXT, ORGANIZER)
+            preview = await store.run(broadcast_lifecycle.create, CAMPAIGN, TEXT, ORGANIZER)
             on_progress = await _progress_reporter(app)
             started = time.perf_counter()
             task = start_broadcast(
@@ -274,7 +285,7 @@ async def run_two(recipients: int, chatters: int, url: str, processes: bool = Tr
         store = Store.from_url(url)  # migrates the new database
         try:
             seed(store, fake, recipients)
-            preview = await store.run(broadcast_lifecycle.create, "bench", TEXT, ORGANIZER)
+            preview = await store.run(broadcast_lifecycle.create, CAMPAIGN, TEXT, ORGANIZER)
             broadcast_id = preview.broadcast_id
             await store.run(
                 broadcast_lifecycle.start, broadcast_id

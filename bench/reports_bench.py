@@ -46,7 +46,8 @@ LETTER_TEXT = (
 def build_database(
     path: Path, letters: int, supporters: int, body_chars: int = 1200, days: int = 90
 ) -> None:
-    """Fill a fresh database with `supporters` and `letters` (and their letter_demand rows).
+    """Fill a fresh database with `supporters` (each taking part in the campaign) and
+    `letters` (and their letter_demand rows).
 
     One INSERT ... SELECT over a recursive CTE per table: values are derived from the row
     number, so runs are reproducible; 1/64 of the public ids start with '-' (as random ones
@@ -65,16 +66,12 @@ def build_database(
             """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)
             INSERT INTO supporter (id, telegram_id, display_name, signing_name, city, state, zip,
-                language, source, referrer_id, opted_in, offered_updates, blocked, created_at,
-                updated_at, public_id)
+                language, campaign_id, blocked, created_at, updated_at, public_id)
             SELECT i, 700000000 + i,
                 CASE i % 3 WHEN 0 THEN 'Անի Հակոբյան' WHEN 1 THEN 'Ani' ELSE '=Aram' END,
                 CASE WHEN i % 2 = 0 THEN 'Արամ Պետրոսյան ' || i END,
                 'Glendale', CASE WHEN i % 10 <> 0 THEN substr(:states, (i % 20) * 3 + 1, 2) END,
-                printf('%05d', 91200 + i % 100), 'hy',
-                CASE i % 5 WHEN 0 THEN NULL WHEN 1 THEN 'referral' ELSE 'outlet' || (i % 7) END,
-                CASE WHEN i % 5 = 1 AND i > 100 THEN 1 + (i * 7919) % 100 END,
-                i % 3 = 0, 1, i % 17 = 0,
+                printf('%05d', 91200 + i % 100), 'hy', :campaign, i % 17 = 0,
                 strftime('%Y-%m-%d %H:%M:%S.000000', :now, '-' || (i % :days) || ' days'),
                 strftime('%Y-%m-%d %H:%M:%S.000000', :now),
                 substr(:alphabet, (i * 37) % 64 + 1, 1) || printf('%07d', i)
@@ -83,10 +80,24 @@ def build_database(
             {
                 "count": supporters,
                 "states": STATES,
+                "campaign": CAMPAIGN,
                 "now": now,
                 "days": days,
                 "alphabet": ALPHABET,
             },
+        )
+        # Everyone takes part in the campaign: its source, referrer and opt-in per supporter.
+        db.execute(
+            """
+            INSERT INTO participation (supporter_id, campaign_id, source, referrer_id, opted_in,
+                offered_updates, joined_at)
+            SELECT id, :campaign,
+                CASE id % 5 WHEN 0 THEN NULL WHEN 1 THEN 'referral' ELSE 'outlet' || (id % 7) END,
+                CASE WHEN id % 5 = 1 AND id > 100 THEN 1 + (id * 7919) % 100 END,
+                id % 3 = 0, 1, created_at
+            FROM supporter
+            """,
+            {"campaign": CAMPAIGN},
         )
         db.execute(
             """

@@ -1,5 +1,5 @@
-"""A broadcast to supporters who asked for updates: its rules and its life cycle, with no
-Telegram in sight. Each step is one transaction through `Store.run`/`Store.call`.
+"""A broadcast to the supporters who asked for its campaign's updates: its rules and its life
+cycle, with no Telegram in sight. Each step is one transaction through `Store.run`/`Store.call`.
 
 1. `create` a draft (the organizer sees `Preview.recipients` and confirms);
 2. `start` it: the recipient list is fixed as one pending delivery each (idempotent;

@@ -21,27 +21,53 @@ from bot.store import (
     Supporter,
     broadcast_queries,
     delivery_claims,
+    participation,
 )
 from bot.store.broadcast_queries import Progress
 from bot.store.delivery_claims import Recipient
+from bot.store.models import Participation
 
 CAMPAIGN = "lachin-2023"
+OTHER = "artsakh-2024"
 ORGANIZER = 42
 
 
 def add_people(
-    store: Store, n: int, *, start: int = 1000, opted_in: bool = True, blocked: bool = False
+    store: Store,
+    n: int,
+    *,
+    start: int = 1000,
+    opted_in: bool = True,
+    blocked: bool = False,
+    campaign: str = CAMPAIGN,
 ) -> list[int]:
-    """Supporters with Telegram ids start..start+n-1; returns their Telegram ids."""
+    """Supporters with Telegram ids start..start+n-1 who take part in `campaign` (opted in to
+    its updates or not); returns their Telegram ids."""
     ids = list(range(start, start + n))
     with store.transaction() as repo:
-        for telegram_id in ids:
-            repo.session.add(Supporter(telegram_id=telegram_id, opted_in=opted_in, blocked=blocked))
+        people = [Supporter(telegram_id=telegram_id, blocked=blocked) for telegram_id in ids]
+        repo.session.add_all(people)
+        repo.session.flush()
+        repo.session.add_all(
+            Participation(supporter_id=person.id, campaign_id=campaign, opted_in=opted_in)
+            for person in people
+        )
     return ids
 
 
-def new_broadcast(store: Store, text: str = "Rally on Sunday") -> int:
-    return store.call(broadcasts.create, CAMPAIGN, text, ORGANIZER).broadcast_id
+def set_updates(store: Store, telegram_id: int, campaign: str, opted_in: bool) -> None:
+    """The supporter opts in to (or out of) `campaign`'s updates, joining it if new to it."""
+    with store.transaction() as repo:
+        supporter = repo.session.exec(
+            select(Supporter).where(Supporter.telegram_id == telegram_id)
+        ).one()
+        assert supporter.id is not None
+        row, _ = participation.join(repo, supporter.id, campaign)
+        row.opted_in = opted_in
+
+
+def new_broadcast(store: Store, text: str = "Rally on Sunday", campaign: str = CAMPAIGN) -> int:
+    return store.call(broadcasts.create, campaign, text, ORGANIZER).broadcast_id
 
 
 HOLDER = "host/polling"
@@ -80,9 +106,9 @@ def statuses(store: Store, broadcast_id: int) -> dict[int, str]:
     return {int(telegram_id): str(status) for telegram_id, status in rows}
 
 
-def reachable_now(store: Store) -> int:
-    """Who a broadcast would reach now: the recipients its preview counts."""
-    return store.call(broadcasts.create, CAMPAIGN, "Count", ORGANIZER).recipients
+def reachable_now(store: Store, campaign: str = CAMPAIGN) -> int:
+    """Who a broadcast of `campaign` would reach now: the recipients its preview counts."""
+    return store.call(broadcasts.create, campaign, "Count", ORGANIZER).recipients
 
 
 def check_counters(store: Store, broadcast_id: int) -> Progress:
@@ -253,14 +279,54 @@ def test_people_who_opt_out_or_block_mid_broadcast_are_skipped(tmp_store: Store)
     first, second, third = add_people(tmp_store, 3)
     broadcast_id = new_broadcast(tmp_store)
     tmp_store.call(broadcasts.start, broadcast_id)
+    set_updates(tmp_store, first, CAMPAIGN, opted_in=False)
     with tmp_store.transaction() as repo:
         people = {s.telegram_id: s for s in repo.session.exec(select(Supporter)).all()}
-        people[first].opted_in = False
         people[third].blocked = True
     claimed = claim(tmp_store, broadcast_id, 10)
     assert [r.telegram_id for r in claimed] == [second]
     report = check_counters(tmp_store, broadcast_id)
     assert report.skipped == 2 and report.failed == 0
+
+
+# One campaign's broadcast, another campaign's subscribers
+
+
+def test_a_broadcast_reaches_only_its_campaigns_subscribers(tmp_store: Store) -> None:
+    """Opting in is per campaign: subscribers of another campaign, and people who take part
+    in this one without its updates, are neither counted, listed nor claimed."""
+    mine = add_people(tmp_store, 3, start=1000)
+    theirs = add_people(tmp_store, 2, start=2000, campaign=OTHER)
+    add_people(tmp_store, 1, start=3000, campaign=OTHER)
+    set_updates(tmp_store, 3000, CAMPAIGN, opted_in=False)  # in both, updates of OTHER only
+    assert (reachable_now(tmp_store), reachable_now(tmp_store, OTHER)) == (3, 3)
+    assert tmp_store.call(broadcast_queries.count_recipients, CAMPAIGN) == 3
+
+    broadcast_id = new_broadcast(tmp_store)
+    report = tmp_store.call(broadcasts.start, broadcast_id)
+    assert report.recipients == 3 and set(statuses(tmp_store, broadcast_id)) == set(mine)
+    assert [r.telegram_id for r in claim(tmp_store, broadcast_id, 10)] == mine
+
+    other_id = new_broadcast(tmp_store, campaign=OTHER)
+    tmp_store.call(broadcasts.start, other_id)
+    assert set(statuses(tmp_store, other_id)) == {*theirs, 3000}
+
+
+def test_claims_follow_the_opt_in_of_the_broadcasts_own_campaign(tmp_store: Store) -> None:
+    """Between start and claim, leaving this campaign's updates skips the person; leaving
+    another campaign's does not; joining another campaign's adds no one."""
+    leaves_mine, leaves_theirs, stays = add_people(tmp_store, 3)
+    for telegram_id in (leaves_mine, leaves_theirs):
+        set_updates(tmp_store, telegram_id, OTHER, opted_in=True)
+    broadcast_id = new_broadcast(tmp_store)
+    tmp_store.call(broadcasts.start, broadcast_id)
+    set_updates(tmp_store, leaves_mine, CAMPAIGN, opted_in=False)
+    set_updates(tmp_store, leaves_theirs, OTHER, opted_in=False)
+    add_people(tmp_store, 2, start=5000, campaign=OTHER)
+    claimed = claim(tmp_store, broadcast_id, 10)
+    assert [r.telegram_id for r in claimed] == [leaves_theirs, stays]
+    assert statuses(tmp_store, broadcast_id)[leaves_mine] == "skipped"
+    assert check_counters(tmp_store, broadcast_id).skipped == 1
 
 
 # Finish, cancel, resume

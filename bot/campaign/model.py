@@ -115,6 +115,10 @@ class Campaign(Translatable):
             return CampaignState.CLOSED
         return CampaignState.OPEN
 
+    def is_open(self, now: datetime) -> bool:
+        """Whether it takes new letters at `now`."""
+        return self.state(now) is CampaignState.OPEN
+
     def demand(self, demand_id: str) -> Demand | None:
         return next((d for d in self.demands if d.id == demand_id), None)
 

@@ -1,5 +1,6 @@
-"""`campaign-bot campaigns`: every campaign of the catalogue with its state and dates, and its
-letters counted in the database; a database that does not exist yet is said so, not created."""
+"""`campaign-bot campaigns`: every campaign of the catalogue with its state and dates, its link,
+and its supporters and letters counted in the database; a database that does not exist yet is
+said so, not created."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from bot.campaign.catalogue import load_catalogue
 from bot.cli.database import missing_sqlite_file, opened_store, safe_url
 from bot.config import Settings
 from bot.store.campaign_queries import CampaignLetters, letters_per_campaign
+from bot.supporters.links import start_payload
 
 
 def list_campaigns(_args: argparse.Namespace, settings: Settings) -> int:
-    """Each campaign in three lines (id and title, state, counts), by id, the default marked;
+    """Each campaign in four lines (id and title, state, link, counts), by id, the default marked;
     then the letters of campaigns whose file is gone."""
     catalogue = load_catalogue(settings.campaigns_dir, settings.campaign)
     letters = _letters(settings.database_url)
@@ -23,6 +25,7 @@ def list_campaigns(_args: argparse.Namespace, settings: Settings) -> int:
         default = " (default)" if campaign.id == catalogue.default.id else ""
         print(f"{campaign.id}{default}: {campaign.title}")
         print(f"  {state_line(campaign, now)}")
+        print(f"  link: https://t.me/<your bot>?start={start_payload(campaign.id)}")
         if letters is not None:
             print(f"  {_count_line(letters.get(campaign.id))}")
     if letters is None:
@@ -54,8 +57,11 @@ def _moment(moment: datetime) -> str:
 
 
 def _count_line(counts: CampaignLetters | None) -> str:
-    writers, drafted, sent = (counts.writers, counts.drafted, counts.sent) if counts else (0, 0, 0)
-    return f"supporters who wrote: {writers} · letters drafted: {drafted} · marked sent: {sent}"
+    counts = counts or CampaignLetters("", 0, 0, 0)
+    return (
+        f"supporters: {counts.joined} · who wrote: {counts.writers} · letters drafted: "
+        f"{counts.drafted} · marked sent: {counts.sent}"
+    )
 
 
 def _letters(url: str) -> dict[str, CampaignLetters] | None:

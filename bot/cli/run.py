@@ -68,18 +68,24 @@ def _build(settings: Settings, webhook: bool) -> tuple[AnyApplication, Store]:
     """
     # Every campaign file (and its letter templates) must load, or the bot does not start: a
     # broken file fails now, not at a supporter's last step.
-    campaign = load_catalogue(settings.campaigns_dir, settings.campaign).default
+    catalogue = load_catalogue(settings.campaigns_dir, settings.campaign)
     store = open_store(settings.database_url)
     try:
         app = build_application(
             settings,
-            campaign,
+            catalogue,
             store,
             instance=f"webhook-{settings.webhook_port}" if webhook else "polling",
             shared_send_budget=webhook,
         )
-        log.info("campaign %s loaded; database %s", campaign.id, safe_url(settings.database_url))
-        _warn_stale(campaign, store)
+        log.info(
+            "campaigns %s loaded (default %s); database %s",
+            ", ".join(catalogue.ids),
+            catalogue.default.id,
+            safe_url(settings.database_url),
+        )
+        for campaign in catalogue.open_campaigns(datetime.now(UTC)) or [catalogue.default]:
+            _warn_stale(campaign, store)
     except BaseException:
         store.close()
         raise

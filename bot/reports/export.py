@@ -10,7 +10,8 @@
 - "letters" / "supporters": one row per letter / supporter, with the supporter's public id (a
   stable pseudonym), never a Telegram id or a name unless `include_personal=True`, which adds
   names, Telegram ids, city, ZIP and (for letters) the letter bodies. Letters name their
-  recipient (`recipient`, `recipient_office`, `recipient_state`) after `target`.
+  recipient (`recipient`, `recipient_office`, `recipient_state`) after `target`. Supporters
+  are the campaign's (their Participation row in it), with its source, referrer and opt-in.
 
 Recipients are named as in the stats (bot/reports/recipients.py): members of Congress from the
 legislator table ("Sen. Maria Cantwell (D, WA)", "Senator", "WA"; "Former member C000127" once
@@ -80,8 +81,9 @@ def export(
 
     `source` is a Store (a read transaction is opened here) or the Repo of an open one, so
     the bot can run it off the event loop with `store.run(export, out, campaign_id=...)`.
-    `since` keeps letters drafted (supporters joined) on or after that UTC day. `campaign`
-    (the one `campaign_id` names) gives its offices' labels to the recipient columns.
+    `since` keeps letters drafted (supporters who joined the campaign) on or after that UTC
+    day. `campaign` (the one `campaign_id` names) gives its offices' labels to the recipient
+    columns.
     Raises ValueError for an unknown `what` or `fmt`, personal data asked of the summary,
     or a `campaign` that is not `campaign_id`'s.
     """

@@ -9,8 +9,9 @@ campaign's names, ordered and zero-filled. Recipients are named by bot/reports/r
 (members of Congress from the legislator table, in the same transaction). The result is plain frozen
 data that a front end formats as it likes: `by_day` feeds a chart, the rest tables.
 
-Scope: letter counts are the campaign's; supporter counts are the bot's (supporters are not
-tied to one campaign). Days are UTC days.
+Scope: everything is the campaign's. Supporters count once they take part in it (their
+Participation row): their source, referrer and opt-in are the ones of this campaign, so a
+supporter of two campaigns is counted in each with that campaign's own. Days are UTC days.
 """
 
 from __future__ import annotations
@@ -34,17 +35,17 @@ TOP_REFERRERS = 10
 @dataclass(frozen=True)
 class Totals:
     supporters: int
-    """Everyone who started the bot."""
+    """Everyone who took part in this campaign (opened it in the bot)."""
     writers: int
     """Supporters with at least one letter in this campaign."""
     drafted: int
     sent: int
     opted_in: int
-    """Opted in to updates and not blocked: who a broadcast would reach."""
+    """Opted in to this campaign's updates and not blocked: who its broadcast would reach."""
     blocked: int
     """Supporters who blocked the bot (opted in or not)."""
     referred: int
-    """Supporters who joined through another supporter's invite link."""
+    """Supporters who joined this campaign through another supporter's invite link."""
     reminders_sent: int = 0
     """"Remind me tomorrow" reminders delivered in this campaign."""
     sent_after_reminder: int = 0
@@ -148,7 +149,7 @@ def campaign_stats(
     window = day_window(today, days)
     targets, sent_days = _split_targets(stats_queries.target_counts(repo, campaign.id, window))
     drafted_days = stats_queries.drafted_per_day(repo, campaign.id, window)
-    supporter_rows = stats_queries.supporter_counts(repo)
+    supporter_rows = stats_queries.supporter_counts(repo, campaign.id)
     writer_rows = stats_queries.writer_counts(repo, campaign.id)
     totals = _totals(targets, supporter_rows, writer_rows, reminders.counts(repo, campaign.id))
     demand_rows = stats_queries.demand_counts(repo, campaign.id)
@@ -169,7 +170,9 @@ def campaign_stats(
         by_state=_groups(supporter_rows, writer_rows, "state"),
         by_source=_groups(supporter_rows, writer_rows, "source"),
         by_day=_days(today, days, drafted_days, sent_days),
-        top_referrers=tuple(Referrer(*row) for row in stats_queries.top_referrers(repo, top)),
+        top_referrers=tuple(
+            Referrer(*row) for row in stats_queries.top_referrers(repo, campaign.id, top)
+        ),
         by_party=tuple(
             LetterTally(row.key, row.key, row.drafted, row.sent)
             for row in stats_queries.party_counts(repo, campaign.id)

@@ -15,7 +15,7 @@ from sqlalchemy import DateTime, exists, false, func, insert, literal, true, upd
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
-from bot.store.models import Broadcast, BroadcastDelivery, Supporter, utcnow
+from bot.store.models import Broadcast, BroadcastDelivery, Participation, Supporter, utcnow
 from bot.store.repo import Repo
 
 
@@ -69,11 +69,29 @@ class Progress:
         return self.status in (BroadcastStatus.DONE, BroadcastStatus.CANCELLED)
 
 
-def reachable() -> ColumnElement[bool]:
-    """Who a broadcast goes to: supporters who opted in to updates and have not blocked the bot.
-    Supporters are not per-campaign yet. The one statement of the rule: preview, start and every
-    claim use it, so they never disagree."""
-    return (col(Supporter.opted_in) == true()) & (col(Supporter.blocked) == false())
+def reachable(campaign_id: str) -> ColumnElement[bool]:
+    """Who a broadcast of `campaign_id` goes to: supporters who opted in to that campaign's
+    updates (their Participation row in it) and have not blocked the bot. Updates are asked for
+    per campaign, so opting in to one never subscribes anyone to another. The one statement of
+    the rule: preview, start and every claim use it, so they never disagree.
+
+    A correlated EXISTS on `Supporter` (correlated to it alone, so it also works in queries that
+    join Participation themselves), so any query over supporters can filter with it."""
+    return (
+        exists()
+        .where(
+            col(Participation.supporter_id) == col(Supporter.id),
+            col(Participation.campaign_id) == campaign_id,
+            wants_updates(),
+        )
+        .correlate(Supporter)
+    )
+
+
+def wants_updates() -> ColumnElement[bool]:
+    """`reachable`'s rule read off a Participation row already joined to its Supporter: for the
+    stats and exports, which join the campaign's rows anyway and need no subquery per row."""
+    return (col(Participation.opted_in) == true()) & (col(Supporter.blocked) == false())
 
 
 def row_id(row: Broadcast) -> int:
@@ -83,9 +101,18 @@ def row_id(row: Broadcast) -> int:
     return row.id
 
 
-def count_recipients(repo: Repo) -> int:
-    """How many people a broadcast started now would reach (for the preview)."""
-    return repo.session.exec(select(func.count()).select_from(Supporter).where(reachable())).one()
+def count_recipients(repo: Repo, campaign_id: str) -> int:
+    """How many people a broadcast of the campaign started now would reach (for the preview)."""
+    return repo.session.exec(
+        select(func.count()).select_from(Supporter).where(reachable(campaign_id))
+    ).one()
+
+
+def broadcast_campaign(repo: Repo, broadcast_id: int) -> str | None:
+    """The campaign whose supporters a broadcast goes to; None for an unknown broadcast."""
+    return repo.session.exec(
+        select(col(Broadcast.campaign_id)).where(col(Broadcast.id) == broadcast_id)
+    ).one_or_none()
 
 
 def add_broadcast(repo: Repo, campaign_id: str, text: str, created_by: int) -> Broadcast:
@@ -95,7 +122,7 @@ def add_broadcast(repo: Repo, campaign_id: str, text: str, created_by: int) -> B
     )
     repo.session.add(row)
     repo.session.flush()  # write first: SQLite then holds the write lock for the whole unit
-    row.recipients = count_recipients(repo)
+    row.recipients = count_recipients(repo, campaign_id)
     repo.session.flush()
     return row
 
@@ -130,7 +157,9 @@ def start_sending(repo: Repo, broadcast_id: int) -> bool:
 
     The conditional update lets exactly one caller win (a double confirm, two instances); the
     loser inserts nothing. NOT EXISTS plus the unique constraint keep the list duplicate-free
-    even so. True when this call started the broadcast: only that caller should run the sender.
+    even so. The recipients are `reachable` by the broadcast's own campaign, as its preview
+    counted them. True when this call started the broadcast: only that caller should run the
+    sender.
     """
     now = utcnow()
     won = repo.bulk(
@@ -140,6 +169,9 @@ def start_sending(repo: Repo, broadcast_id: int) -> bool:
     )
     if not won:
         return False
+    campaign_id = broadcast_campaign(repo, broadcast_id)
+    if campaign_id is None:  # it was just updated in this transaction
+        raise LookupError(f"no broadcast {broadcast_id}")
     already = exists().where(
         col(BroadcastDelivery.broadcast_id) == broadcast_id,
         col(BroadcastDelivery.supporter_id) == col(Supporter.id),
@@ -151,7 +183,7 @@ def start_sending(repo: Repo, broadcast_id: int) -> bool:
             literal(DeliveryStatus.PENDING.value),
             literal(now, DateTime(timezone=True)),
         )
-        .where(reachable(), ~already)
+        .where(reachable(campaign_id), ~already)
         .order_by(col(Supporter.id))
     )
     repo.bulk(

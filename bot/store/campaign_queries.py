@@ -1,5 +1,6 @@
-"""Counts per campaign for `campaign-bot campaigns`: who wrote, how many letters were drafted and
-how many marked sent, for every campaign the letters name, in one GROUP BY over the letters."""
+"""Counts per campaign for `campaign-bot campaigns`: who joined, who wrote, how many letters were
+drafted and how many marked sent, for every campaign the letters or supporters name, in one
+GROUP BY over the letters and one over the participations."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import distinct, func
 from sqlmodel import col, select
 
-from bot.store.models import Letter
+from bot.store.models import Letter, Participation
 from bot.store.repo import Repo
 
 
@@ -20,17 +21,26 @@ class CampaignLetters(NamedTuple):
     writers: int
     drafted: int
     sent: int
+    joined: int = 0  # supporters who opened the campaign, whether or not they wrote
 
 
 def letters_per_campaign(repo: Repo) -> dict[str, CampaignLetters]:
-    """Letters counted per campaign id, with campaigns whose file is gone too; none: absent."""
+    """Letters and supporters counted per campaign id, with campaigns whose file is gone too;
+    none: absent."""
     query = select(
         col(Letter.campaign_id),
         func.count(distinct(col(Letter.supporter_id))),
         func.count(),
         func.count(col(Letter.sent_at)),
     ).group_by(col(Letter.campaign_id))
-    return {
+    counts = {
         campaign_id: CampaignLetters(campaign_id, int(writers), int(drafted), int(sent))
         for campaign_id, writers, drafted, sent in repo.session.exec(query)
     }
+    joined = select(col(Participation.campaign_id), func.count()).group_by(
+        col(Participation.campaign_id)
+    )
+    for campaign_id, supporters in repo.session.exec(joined):
+        letters = counts.get(campaign_id, CampaignLetters(campaign_id, 0, 0, 0))
+        counts[campaign_id] = letters._replace(joined=int(supporters))
+    return counts

@@ -25,6 +25,7 @@ from bot.store.broadcast_queries import (
     IN_FLIGHT,
     BroadcastStatus,
     DeliveryStatus,
+    broadcast_campaign,
     reachable,
 )
 from bot.store.models import Broadcast, BroadcastDelivery, Supporter, utcnow
@@ -62,7 +63,8 @@ def claim(
     Pending rows, and rows another instance claimed but let expire unattempted, can be taken.
     UPDATE ... RETURNING takes only rows still takeable, so two claimers never get the same
     row. Attempts whose lease expired (their instance died mid-send) become unknown first.
-    Supporters who opted out or blocked the bot since the start are skipped here.
+    Supporters who opted out of the broadcast's campaign or blocked the bot since the start are
+    skipped here.
     """
     if limit <= 0:
         return []
@@ -121,14 +123,21 @@ def _next_ids(
 def _skip_the_unreachable(
     repo: Repo, broadcast_id: int, claimed: list[tuple[int, int]]
 ) -> list[Recipient]:
-    """The claimed (delivery id, supporter id) pairs still reachable, as recipients; the others'
-    deliveries are settled as skipped."""
-    telegram_ids = dict(
-        repo.session.exec(
-            select(col(Supporter.id), col(Supporter.telegram_id)).where(
-                col(Supporter.id).in_([supporter_id for _, supporter_id in claimed]), reachable()
-            )
-        ).all()
+    """The claimed (delivery id, supporter id) pairs still reachable by the broadcast's
+    campaign (the rule its start used), as recipients; the others' deliveries are settled as
+    skipped."""
+    campaign_id = broadcast_campaign(repo, broadcast_id)
+    telegram_ids = (
+        {}
+        if campaign_id is None
+        else dict(
+            repo.session.exec(
+                select(col(Supporter.id), col(Supporter.telegram_id)).where(
+                    col(Supporter.id).in_([supporter_id for _, supporter_id in claimed]),
+                    reachable(campaign_id),
+                )
+            ).all()
+        )
     )
     recipients = [
         Recipient(delivery_id, supporter_id, int(telegram_ids[supporter_id]))

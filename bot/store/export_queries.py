@@ -21,8 +21,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
-from bot.store.broadcast_queries import reachable
-from bot.store.models import Letter, LetterDemand, Party, Supporter
+from bot.store.broadcast_queries import wants_updates
+from bot.store.models import Letter, LetterDemand, Participation, Party, Supporter
 from bot.store.repo import Repo
 from bot.store.reports import (
     DIRECT,
@@ -35,6 +35,7 @@ from bot.store.reports import (
     utc_day,
     utc_timestamp,
 )
+from bot.store.stats_queries import taking_part
 
 EXPORT_BATCH = 2000
 """Rows read at a time: big enough to amortize calls, small in memory."""
@@ -94,8 +95,8 @@ def _personal_columns() -> list[Column]:
 def _source_label(forgotten: ColumnElement[bool]) -> ColumnElement[Any]:
     return case(
         (forgotten, FORGOTTEN),
-        (col(Supporter.source).is_(None), DIRECT),
-        else_=col(Supporter.source),
+        (col(Participation.source).is_(None), DIRECT),
+        else_=col(Participation.source),
     )
 
 
@@ -104,7 +105,8 @@ def summary_rows(repo: Repo, campaign_id: str, day: date | None = None) -> RowSt
 
     `day` is the day the letter was drafted; `sent` counts those letters sent since. A letter
     making two demands is in two rows (one per demand), like in the stats' demand breakdown;
-    a letter without demands has an empty `demand`. No source is "direct", no state "unknown".
+    a letter without demands has an empty `demand`. The source is the one the supporter came to
+    this campaign from (their Participation row); none is "direct", no state "unknown".
     Only letters drafted on or after `day`, if given.
     """
     forgotten = col(Letter.supporter_id).is_(None)
@@ -124,6 +126,7 @@ def summary_rows(repo: Repo, campaign_id: str, day: date | None = None) -> RowSt
         .select_from(Letter)
         .outerjoin(LetterDemand, col(LetterDemand.letter_id) == col(Letter.id))
         .outerjoin(Supporter, col(Supporter.id) == col(Letter.supporter_id))
+        .outerjoin(Participation, taking_part(col(Letter.supporter_id), campaign_id))
         .outerjoin(Party, col(Party.id) == col(Letter.party_id))
         .where(col(Letter.campaign_id) == campaign_id, *since(col(Letter.created_at), day))
         .group_by(*key_exprs)
@@ -169,6 +172,7 @@ def letters_query(
         sa_select(col(Letter.id))
         .select_from(Letter)
         .outerjoin(Supporter, col(Supporter.id) == col(Letter.supporter_id))
+        .outerjoin(Participation, taking_part(col(Letter.supporter_id), campaign_id))
         .outerjoin(Party, col(Party.id) == col(Letter.party_id))
         .where(col(Letter.campaign_id) == campaign_id, *since(col(Letter.created_at), day))
         .order_by(col(Letter.id))
@@ -179,11 +183,14 @@ def letters_query(
 def supporter_rows(
     repo: Repo, campaign_id: str, day: date | None = None, include_personal: bool = False
 ) -> RowStream:
-    """One row per supporter who joined on or after `day`, with their letters in this campaign.
+    """One row per supporter of the campaign (a Participation row in it) who joined it on or
+    after `day`, with their letters in it.
 
-    `supporter` and `referred_by` are public ids (pseudonyms). `opted_in` is 1 only for
-    supporters who asked for updates and have not blocked the bot. Names, Telegram id, city
-    and ZIP only with `include_personal`.
+    Source, referrer, join time and opt-in are the campaign's own (its Participation row), so
+    another campaign's sign-ups never show here. `supporter` and `referred_by` are public ids
+    (pseudonyms). `opted_in` is 1 only for supporters a broadcast of this campaign would reach
+    (`broadcast_queries.reachable`): they asked for its updates and have not blocked the bot.
+    Names, Telegram id, city and ZIP only with `include_personal`.
     """
     letters = (
         sa_select(
@@ -201,10 +208,10 @@ def supporter_rows(
     columns = [
         Column("supporter", col(Supporter.public_id)),
         Column("state", col(Supporter.state)),
-        Column("source", func.coalesce(col(Supporter.source), DIRECT)),
+        Column("source", func.coalesce(col(Participation.source), DIRECT)),
         Column("referred_by", col(referrer.public_id)),
-        Column("joined_at_utc", utc_timestamp(database, col(Supporter.created_at))),
-        Column("opted_in", flag(reachable())),
+        Column("joined_at_utc", utc_timestamp(database, col(Participation.joined_at))),
+        Column("opted_in", flag(wants_updates())),
         Column("blocked", flag(col(Supporter.blocked))),
         Column("letters_drafted", func.coalesce(letters.c.drafted, 0)),
         Column("letters_sent", func.coalesce(letters.c.sent, 0)),
@@ -214,10 +221,14 @@ def supporter_rows(
         columns += _personal_columns()
     query = (
         sa_select(col(Supporter.id))
-        .select_from(Supporter)
+        .select_from(Participation)
+        .join(Supporter, col(Supporter.id) == col(Participation.supporter_id))
         .outerjoin(letters, letters.c.supporter_id == col(Supporter.id))
-        .outerjoin(referrer, col(referrer.id) == col(Supporter.referrer_id))
-        .where(*since(col(Supporter.created_at), day))
+        .outerjoin(referrer, col(referrer.id) == col(Participation.referrer_id))
+        .where(
+            col(Participation.campaign_id) == campaign_id,
+            *since(col(Participation.joined_at), day),
+        )
         .order_by(col(Supporter.id))
     )
     return _stream(repo, _with_columns(query, columns), EXPORT_BATCH)

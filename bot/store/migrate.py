@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -22,19 +24,26 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply every migration not yet applied; a no-op on an up-to-date database."""
+    with _migrating(engine) as (config, connection):
+        before = _revision(connection)
+        command.upgrade(config, revision)
+        _log_upgrade(before, _revision(connection))
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[tuple[Config, Connection]]:
+    """One transaction for the migrations, with SQLite's foreign keys off around it: SQLite
+    alters a table by copying and dropping it, which rows in other tables that point at it
+    would forbid; the pragma only works outside a transaction."""
     config = alembic_config()
     with engine.connect() as connection:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:
-            # SQLite alters a table by copying and dropping it, which rows in other tables
-            # that point at it would forbid; the pragma only works outside a transaction.
             _raw_sqlite(connection, "PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
-                before = _revision(connection)
-                command.upgrade(config, revision)
-                _log_upgrade(before, _revision(connection))
+                yield config, connection
         finally:
             if sqlite:
                 _raw_sqlite(connection, "PRAGMA foreign_keys=ON")
@@ -52,9 +61,7 @@ def _log_upgrade(before: str | None, after: str | None) -> None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Undo migrations down to `revision` (for tests and for rolling a release back)."""
-    config = alembic_config()
-    with engine.connect() as connection, connection.begin():
-        config.attributes["connection"] = connection
+    with _migrating(engine) as (config, _connection):
         command.downgrade(config, revision)
 
 

@@ -42,11 +42,9 @@ class Supporter(SQLModel, table=True):
     region: str | None = None
     language: str | None = Field(default=None, max_length=16)  # as their Telegram app reports
     chosen_language: str | None = Field(default=None, max_length=8)  # picked with /language
-    source: str | None = Field(default=None, max_length=64, index=True)
     public_id: str = Field(default_factory=new_public_id, max_length=16, unique=True)
-    referrer_id: int | None = Field(default=None, index=True)
-    opted_in: bool = Field(default=False, index=True)
-    offered_updates: bool = False
+    # The campaign they are in now (the last one they opened); None: the default campaign.
+    campaign_id: str | None = Field(default=None, max_length=24)
     blocked: bool = False
     editing_letter_id: int | None = None
     # A street for printed letters: asked once, when the supporter first asks for a printable
@@ -58,6 +56,28 @@ class Supporter(SQLModel, table=True):
     overflow_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class Participation(SQLModel, table=True):
+    """A supporter in one campaign: where they came from, who invited them, and whether they
+    want that campaign's updates. One row per (supporter, campaign), made when they first open
+    it, so sources, referrals and broadcasts are counted per campaign."""
+
+    __table_args__ = (
+        UniqueConstraint("supporter_id", "campaign_id", name="uq_participation_once"),
+        Index("ix_participation_campaign_opted_in", "campaign_id", "opted_in"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    supporter_id: int = Field(foreign_key="supporter.id", ondelete="CASCADE")
+    campaign_id: str = Field(max_length=24)
+    source: str | None = Field(default=None, max_length=64)
+    referrer_id: int | None = Field(
+        default=None, foreign_key="supporter.id", ondelete="SET NULL", index=True
+    )
+    opted_in: bool = False
+    offered_updates: bool = False
+    joined_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
 class DraftRow(SQLModel, table=True):

@@ -7,6 +7,7 @@ pending -> unneeded (every letter was marked sent meanwhile) or cancelled (/stop
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from enum import StrEnum
 
@@ -57,12 +58,12 @@ def schedule(
     return reminder, True
 
 
-def due_ids(repo: Repo, campaign_id: str, now: datetime, limit: int) -> list[int]:
-    """A campaign's pending reminders due by `now`, oldest first."""
+def due_ids(repo: Repo, campaign_ids: Collection[str], now: datetime, limit: int) -> list[int]:
+    """The campaigns' pending reminders due by `now`, oldest first."""
     query = (
         select(col(Reminder.id))
         .where(
-            col(Reminder.campaign_id) == campaign_id,
+            col(Reminder.campaign_id).in_(campaign_ids),
             col(Reminder.status) == ReminderStatus.PENDING,
             col(Reminder.due_at) <= now,
         )

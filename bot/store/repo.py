@@ -31,6 +31,7 @@ class Conversation:
     revision: int
     state: dict[str, Any]
     addressing_letter_id: int | None = None  # a kit waits for the supporter's street
+    draft_campaign_id: str | None = None  # the campaign of the active draft
 
 
 # Bulk UPDATE/DELETE statements leave the session's objects alone (nothing here holds them).
@@ -49,6 +50,7 @@ _CONVERSATION = (
         col(DraftRow.revision),
         col(DraftRow.state),
         col(Supporter.addressing_letter_id),
+        col(DraftRow.campaign_id),
     )
     .select_from(Supporter)
     .outerjoin(
@@ -110,21 +112,13 @@ class Repo:
     def supporter_by_public_id(self, public_id: str) -> Supporter | None:
         return self.session.exec(select(Supporter).where(Supporter.public_id == public_id)).first()
 
-    def invited_count(self, supporter_id: int) -> int:
-        """How many supporters joined through this supporter's invite link."""
+    def campaign_sent(self, campaign_id: str) -> int:
+        """Letters of the campaign marked sent, by everyone: what one person's adds up to."""
         return self.session.exec(
-            select(func.count()).where(col(Supporter.referrer_id) == supporter_id)
-        ).one()
-
-    def campaign_totals(self, campaign_id: str) -> tuple[int, int]:
-        """(supporters, letters sent) for everyone: what one person's letter adds up to."""
-        supporters = self.session.exec(select(func.count(col(Supporter.id)))).one()
-        sent = self.session.exec(
             select(func.count(col(Letter.id))).where(
                 col(Letter.campaign_id) == campaign_id, col(Letter.sent_at).is_not(None)
             )
         ).one()
-        return supporters, sent
 
     def set_blocked(self, telegram_id: int, blocked: bool) -> None:
         self.bulk(
@@ -164,7 +158,7 @@ class Repo:
         if row is None:
             return None
         return Conversation(
-            row[0], row[1], as_utc(row[2]), row[3], row[4] or 0, row[5] or {}, row[6]
+            row[0], row[1], as_utc(row[2]), row[3], row[4] or 0, row[5] or {}, row[6], row[7]
         )
 
     def conversation_of(self, supporter_id: int) -> Conversation | None:
@@ -251,6 +245,11 @@ class Repo:
                 raise
             return existing
 
+    def letter_campaign(self, letter_id: int) -> str | None:
+        """The campaign a letter belongs to (None: no such letter)."""
+        row = self.session.get(Letter, letter_id)
+        return row.campaign_id if row is not None else None
+
     def letter(self, supporter_id: int, letter_id: int) -> Letter | None:
         row = self.session.get(Letter, letter_id)
         return row if row is not None and row.supporter_id == supporter_id else None
@@ -273,11 +272,11 @@ class Repo:
     def save_letter(self, letter: Letter) -> None:
         self.session.add(letter)
 
-    def letter_counts(self, supporter_id: int) -> tuple[int, int]:
-        """(drafted, sent) letters of one supporter."""
+    def letter_counts(self, supporter_id: int, campaign_id: str) -> tuple[int, int]:
+        """(drafted, sent) letters of one supporter in one campaign."""
         row = self.session.execute(
             select(func.count(), func.count(col(Letter.sent_at))).where(
-                col(Letter.supporter_id) == supporter_id
+                col(Letter.supporter_id) == supporter_id, col(Letter.campaign_id) == campaign_id
             )
         ).one()
         return int(row[0]), int(row[1])

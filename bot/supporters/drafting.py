@@ -24,7 +24,7 @@ from bot.supporters.outcomes import (
     Prompted,
     Refused,
 )
-from bot.supporters.profile import district_of, ensure_supporter, home_of, remember
+from bot.supporters.profile import district_of, enter_campaign, home_of, remember
 from bot.supporters.views import Person
 from bot.supporters.writer import Writer, row_id
 
@@ -42,9 +42,10 @@ class Drafting:
         self.kits = kits
 
     def start_letter(self, repo: Repo, person: Person, party_id: int | None = None) -> Outcome:
-        """A new draft (replacing an unfinished one), at its first unanswered question;
-        `party_id`: written at a letter-writing party (its letters count there)."""
-        supporter = ensure_supporter(repo, person)
+        """A new draft (replacing an unfinished one), at its first unanswered question; the
+        campaign becomes the supporter's current one. `party_id`: written at a letter-writing
+        party (its letters count there)."""
+        supporter = enter_campaign(repo, person, self.campaign.id)
         supporter.editing_letter_id = None
         repo.touch(supporter)
         congress = bool(self.campaign.lookups) and self.writer.directory_date(repo) is not None
@@ -58,7 +59,11 @@ class Drafting:
 
     def current(self, repo: Repo, person: Person) -> Prompted | NoDraft:
         """The draft's current question, to resume it."""
-        return self._question(repo.conversation(person.id))
+        return self.question(repo.conversation(person.id))
+
+    def question(self, conversation: Conversation | None) -> Prompted | NoDraft:
+        """`current`, for a conversation already read."""
+        return self._question(conversation)
 
     def answer(
         self,
@@ -70,6 +75,17 @@ class Drafting:
     ) -> Outcome:
         """Apply an answer. Buttons carry (draft_id, revision): an old button changes nothing."""
         return self._answer(repo, repo.conversation(person.id), answer, draft_id, revision)
+
+    def answer_in(
+        self,
+        repo: Repo,
+        conversation: Conversation | None,
+        answer: flow.Answer,
+        draft_id: int | None = None,
+        revision: int | None = None,
+    ) -> Outcome:
+        """`answer`, for a conversation already read."""
+        return self._answer(repo, conversation, answer, draft_id, revision)
 
     def receive_text(self, repo: Repo, conversation: Conversation | None, text: str) -> Outcome:
         """Free text goes to a letter being edited, the kit's street question, or the draft."""
@@ -166,7 +182,9 @@ class Drafting:
             for routing, target in targets
         ]
         views = self.writer.views(repo, letters)
-        return LettersWritten(state, draft_id, moved.revision, views, tuple(unreached))
+        return LettersWritten(
+            state, draft_id, moved.revision, views, tuple(unreached), self.campaign.id
+        )
 
     def _question(
         self,
@@ -182,7 +200,9 @@ class Drafting:
         prompt = flow.next_prompt(self.campaign, state)
         if prompt is None:
             return NoDraft()
-        return Prompted(prompt, state, conversation.draft_id, conversation.revision, stale)
+        return Prompted(
+            prompt, state, conversation.draft_id, conversation.revision, stale, self.campaign.id
+        )
 
     def _refused(
         self, conversation: Conversation | None, error: flow.InvalidAnswer

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store import Repo
+from bot.store import Repo, participation
 from bot.supporters.profile import district_of, home_of, invite_code
 from bot.supporters.views import Person
 
@@ -36,19 +36,20 @@ class AfterSend:
 
 
 def impact(repo: Repo, campaign_id: str, person: Person) -> Impact | None:
+    """The supporter's part in one campaign (their current one, as /me shows it)."""
     supporter = repo.supporter(person.id)
     if supporter is None or supporter.id is None:
         return None
-    drafted, sent = repo.letter_counts(supporter.id)
-    supporters, campaign_sent = repo.campaign_totals(campaign_id)
+    drafted, sent = repo.letter_counts(supporter.id, campaign_id)
+    joined = participation.participation(repo, supporter.id, campaign_id)
     return Impact(
         drafted=drafted,
         sent=sent,
-        opted_in=supporter.opted_in,
+        opted_in=joined is not None and joined.opted_in,
         invite_code=invite_code(supporter),
-        invited=repo.invited_count(supporter.id),
-        campaign_supporters=supporters,
-        campaign_sent=campaign_sent,
+        invited=participation.invited_count(repo, supporter.id, campaign_id),
+        campaign_supporters=participation.supporters_in(repo, campaign_id),
+        campaign_sent=repo.campaign_sent(campaign_id),
         place=home_of(supporter).label or None,
         district=district_of(supporter),
         zip=supporter.zip,
@@ -56,24 +57,39 @@ def impact(repo: Repo, campaign_id: str, person: Person) -> Impact | None:
     )
 
 
-def set_updates(repo: Repo, person: Person, on: bool) -> bool:
-    """Opt in or out of campaign updates; False if the supporter is unknown."""
+def set_updates(repo: Repo, person: Person, on: bool, campaign_id: str) -> bool:
+    """Opt in or out of one campaign's updates; False if the supporter is unknown."""
     supporter = repo.supporter(person.id)
-    if supporter is None:
+    if supporter is None or supporter.id is None:
         return False
-    supporter.opted_in = on
-    supporter.offered_updates = True
-    repo.touch(supporter)
+    if not on:
+        joined = participation.participation(repo, supporter.id, campaign_id)
+    else:
+        joined, _ = participation.join(repo, supporter.id, campaign_id)
+    if joined is not None:
+        joined.opted_in = on
+        joined.offered_updates = True
+        repo.session.add(joined)
     return True
 
 
-def after_send(repo: Repo, person: Person) -> AfterSend | None:
-    """After "I sent it": the invite code, and the updates offer the first time only."""
+def stop_all_updates(repo: Repo, person: Person) -> int:
+    """/stop: no updates from any campaign; how many subscriptions it ended."""
     supporter = repo.supporter(person.id)
-    if supporter is None:
+    if supporter is None or supporter.id is None:
+        return 0
+    return participation.stop_updates(repo, supporter.id)
+
+
+def after_send(repo: Repo, person: Person, campaign_id: str) -> AfterSend | None:
+    """After "I sent it": the invite code, and the campaign's updates offer the first time
+    only."""
+    supporter = repo.supporter(person.id)
+    if supporter is None or supporter.id is None:
         return None
-    offer = not supporter.offered_updates and not supporter.opted_in
+    joined, _ = participation.join(repo, supporter.id, campaign_id)
+    offer = not joined.offered_updates and not joined.opted_in
     if offer:
-        supporter.offered_updates = True
-        repo.touch(supporter)
+        joined.offered_updates = True
+        repo.session.add(joined)
     return AfterSend(invite_code(supporter), offer)

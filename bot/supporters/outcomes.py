@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import flow
+from bot.campaign import Campaign, CampaignState
 from bot.supporters.views import Kit, LetterView
 
 
@@ -19,6 +20,7 @@ class Prompted:
     draft_id: int
     revision: int
     stale: bool = False
+    campaign_id: str = ""  # the draft's campaign ("": the default one)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class LettersWritten:
     revision: int
     letters: tuple[LetterView, ...]
     unreached: tuple[tuple[str, str], ...] = ()
+    campaign_id: str = ""  # the draft's campaign ("": the default one)
 
 
 @dataclass(frozen=True)
@@ -68,4 +71,16 @@ class LetterGone:
     """The letter an answer was for is no longer there (forgotten, or never theirs)."""
 
 
-Outcome = Prompted | Refused | LettersWritten | Edited | KitReady | NoDraft | LetterGone
+@dataclass(frozen=True)
+class CampaignClosed:
+    """The campaign a new letter was asked for takes none now (ended, not open yet, a draft, or
+    unknown), with the campaigns that are open."""
+
+    campaign_id: str
+    state: CampaignState
+    open_campaigns: tuple[Campaign, ...]
+
+
+Outcome = (
+    Prompted | Refused | LettersWritten | Edited | KitReady | NoDraft | LetterGone | CampaignClosed
+)

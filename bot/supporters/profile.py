@@ -8,8 +8,9 @@ import re
 from bot import flow
 from bot.districts import District
 from bot.places import Place
-from bot.store import Repo, Supporter, languages
+from bot.store import Repo, Supporter, languages, participation
 from bot.supporters.views import Person, Welcome
+from bot.supporters.writer import row_id
 
 REFERRAL_PREFIX = "r-"
 REFERRAL_SOURCE = "referral"
@@ -18,29 +19,63 @@ _SOURCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _PLACE_FIELDS = ("city", "state", "zip", "region", "district", "street")
 
 
-def welcome(repo: Repo, person: Person, source: str | None = None) -> Welcome:
-    """Record the supporter; the deep-link source counts only on first contact."""
-    existing = repo.supporter(person.id)
-    if existing is not None:
-        if existing.blocked:  # writing to the bot again means they unblocked it
-            existing.blocked = False
-            repo.touch(existing)
-        has_draft = existing.id is not None and repo.active_draft(existing.id) is not None
-        return Welcome(False, existing.signing_name or existing.display_name, has_draft)
+def welcome(
+    repo: Repo,
+    person: Person,
+    source: str | None = None,
+    campaign_id: str | None = None,
+    default_campaign: str = "",
+) -> Welcome:
+    """Record the supporter in the campaign a link named (it becomes their current one), else in
+    their current campaign, else the default. The link's source (or invite code) counts only the
+    first time they join that campaign."""
     clean_source = source if source and _SOURCE.match(source) else None
-    referrer = referrer_of(repo, clean_source)
-    if referrer is not None:
-        clean_source = REFERRAL_SOURCE
-    supporter, created = repo.add_supporter(
-        Supporter(
-            telegram_id=person.id,
-            display_name=_display_name(person),
-            language=flow.text.language_tag(person.language),
-            source=clean_source,
-            referrer_id=referrer.id if referrer else None,
+    supporter = repo.supporter(person.id)
+    is_new = False
+    if supporter is None:
+        supporter, is_new = repo.add_supporter(
+            Supporter(
+                telegram_id=person.id,
+                display_name=_display_name(person),
+                language=flow.text.language_tag(person.language),
+            )
         )
-    )
-    return Welcome(created, supporter.display_name)
+    elif supporter.blocked:  # writing to the bot again means they unblocked it
+        supporter.blocked = False
+        repo.touch(supporter)
+    if campaign_id is not None and supporter.campaign_id != campaign_id:
+        supporter.campaign_id = campaign_id
+        repo.touch(supporter)
+    joined = supporter.campaign_id or default_campaign
+    referrer = referrer_of(repo, clean_source)
+    if referrer is not None and referrer.id != supporter.id:
+        clean_source = REFERRAL_SOURCE
+    else:
+        referrer = None
+    supporter_id = row_id(supporter)
+    if joined:  # "": no campaign to join (the welcome of a test without one)
+        referrer_id = referrer.id if referrer is not None else None
+        participation.join(repo, supporter_id, joined, clean_source, referrer_id)
+    draft = None if is_new else repo.active_draft(supporter_id)
+    name = supporter.signing_name or supporter.display_name
+    return Welcome(is_new, name, draft is not None, joined, draft.campaign_id if draft else None)
+
+
+def current_campaign(repo: Repo, person: Person) -> str | None:
+    """The campaign the supporter is in now (None: the default one, or unknown supporter)."""
+    supporter = repo.supporter(person.id)
+    return supporter.campaign_id if supporter is not None else None
+
+
+def enter_campaign(repo: Repo, person: Person, campaign_id: str) -> Supporter:
+    """The supporter writes in this campaign now: it becomes their current one, and they take
+    part in it (with no source, if they never came through one of its links)."""
+    supporter = ensure_supporter(repo, person)
+    if supporter.campaign_id != campaign_id:
+        supporter.campaign_id = campaign_id
+        repo.touch(supporter)
+    participation.join(repo, row_id(supporter), campaign_id)
+    return supporter
 
 
 def ensure_supporter(repo: Repo, person: Person) -> Supporter:

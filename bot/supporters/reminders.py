@@ -59,7 +59,7 @@ class Reminders:
         return ReminderSet(as_utc(reminder.due_at) or reminder.due_at, created)
 
     def due(self, repo: Repo, now: datetime, limit: int) -> list[int]:
-        return queries.due_ids(repo, self.writer.campaign.id, now, limit)
+        return queries.due_ids(repo, [self.writer.campaign.id], now, limit)
 
     def take(self, repo: Repo, reminder_id: int) -> DueReminder | None:
         """Take a due reminder for sending (None: taken elsewhere, or settled here without a

@@ -31,6 +31,7 @@ class LetterView:
     edited: bool
     number: int = 1
     total: int = 1
+    campaign_id: str = ""  # its campaign ("": the default one)
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,5 @@ class Welcome:
     is_new: bool
     name: str | None
     has_draft: bool = False
+    campaign_id: str = ""  # the campaign they are in now
+    draft_campaign_id: str | None = None  # the campaign of the letter under way, if any

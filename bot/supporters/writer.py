@@ -161,6 +161,7 @@ class Writer:
             edited=letter.edited,
             number=number,
             total=total,
+            campaign_id=letter.campaign_id,
         )
 
     def numbered(self, repo: Repo, letter: Letter) -> LetterView:

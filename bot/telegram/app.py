@@ -20,6 +20,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.campaign import Campaign
+from bot.campaign.catalogue import Catalogue
 from bot.config import Settings
 from bot.store import Store
 from bot.store.leases import prune
@@ -72,7 +73,7 @@ async def _prune(context: CallbackContext[Any, Any, Any, Any]) -> None:
 
 def build_application(
     settings: Settings,
-    campaign: Campaign,
+    campaign: Campaign | Catalogue,
     store: Store,
     *,
     request: BaseRequest | None = None,

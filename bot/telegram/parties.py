@@ -73,10 +73,12 @@ class PartyHandlers:
         if words[:1] == ["end"]:
             await self._end(context, chat.id)
             return
+        campaign = self.use.campaign
+        named = self.use.desks.get(words[0]) if words else None
+        if named is not None and named.campaign.is_open(utcnow()):  # /party <campaign> [title]
+            campaign, words = named.campaign, words[1:]
         title = " ".join(words) or None
-        opened = await run(
-            parties.open_party, chat.id, self.use.campaign.id, title, user.id, i18n.current()
-        )
+        opened = await run(parties.open_party, chat.id, campaign.id, title, user.id, i18n.current())
         card = opened[0]
         markup = _card_markup(context.bot, card)
         sent = await send(context.bot, chat.id, self._card_text(card), markup)
@@ -138,5 +140,5 @@ class PartyHandlers:
 
     def _card_text(self, card: PartyCard) -> str:
         with i18n.use(card.language):
-            campaign = self.use.local_campaign()
+            campaign = self.use.local_campaign(card.campaign_id)
             return render("party_card", card=card, campaign=campaign)

@@ -42,8 +42,12 @@ class Reloader:
         except CampaignError as error:
             log.error("campaign files not reloaded, the running campaign stays:\n%s", error)
             return error
-        self.use.switch(catalogue.default)
-        log.info("campaign files reloaded: serving %s", catalogue.default.id)
+        self.use.switch(catalogue)
+        log.info(
+            "campaign files reloaded: serving %s (default %s)",
+            ", ".join(catalogue.ids),
+            catalogue.default.id,
+        )
         return catalogue
 
     async def request(self) -> Catalogue | CampaignError:

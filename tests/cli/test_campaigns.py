@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.store import Letter, Store, Supporter
+from bot.store import Letter, Store, Supporter, participation
 from tests.campaign.variants import BUNDLED_ID, write_variant
 
 TITLE = "Nagorno-Karabakh: accountability, no US military aid, a safe return"
@@ -40,6 +40,13 @@ def add_letters(database: Path, letters: list[tuple[str, int, bool]]) -> None:
                 repo.session.flush()
                 assert supporter.id is not None
                 supporters[number] = supporter.id
+            for campaign_id, number in sorted({(c, n) for c, n, _ in letters}):
+                participation.join(repo, supporters[number], campaign_id)
+            newcomer = Supporter(telegram_id=999)  # joined the bundled campaign, wrote nothing
+            repo.session.add(newcomer)
+            repo.session.flush()
+            assert newcomer.id is not None
+            participation.join(repo, newcomer.id, BUNDLED_ID)
             for index, (campaign_id, number, sent) in enumerate(letters):
                 repo.session.add(
                     Letter(
@@ -60,15 +67,20 @@ def test_campaigns_without_a_database_lists_states_and_creates_nothing(
     database_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["campaigns"]) == 0
+    link = "  link: https://t.me/<your bot>?start=c-{}"
     assert capsys.readouterr().out.splitlines() == [
         f"future: {TITLE}",
         "  upcoming (opens 2999-01-01 07:30 UTC)",
+        link.format("future"),
         f"{BUNDLED_ID} (default): {TITLE}",
         "  open",
+        link.format(BUNDLED_ID),
         f"past: {TITLE}",
         "  closed (opened 2000-01-01, closed 2001-01-01)",
+        link.format("past"),
         f"wip: {TITLE}",
         "  draft (opened 2001-02-03)",
+        link.format("wip"),
         f"letters: none counted, no database yet at sqlite:///{database_file}",
     ]
     assert not database_file.exists()
@@ -91,15 +103,21 @@ def test_campaigns_counts_writers_letters_and_sends_per_campaign(
     monkeypatch.setenv("CAMPAIGN", "past")
     assert main(["campaigns"]) == 0
     out = capsys.readouterr().out.splitlines()
-    counts = "  supporters who wrote: {} · letters drafted: {} · marked sent: {}"
-    assert out[3:6] == [f"{BUNDLED_ID}: {TITLE}", "  open", counts.format(2, 3, 2)]
-    assert out[6:9] == [
+    counts = "  supporters: {} · who wrote: {} · letters drafted: {} · marked sent: {}"
+    assert out[4:8] == [
+        f"{BUNDLED_ID}: {TITLE}",
+        "  open",
+        f"  link: https://t.me/<your bot>?start=c-{BUNDLED_ID}",
+        counts.format(3, 2, 3, 2),  # the third supporter joined but never wrote
+    ]
+    assert out[8:12] == [
         f"past (default): {TITLE}",
         "  closed (opened 2000-01-01, closed 2001-01-01)",
-        counts.format(1, 1, 0),
+        "  link: https://t.me/<your bot>?start=c-past",
+        counts.format(1, 1, 1, 0),
     ]
-    assert out[2] == counts.format(0, 0, 0)  # future
-    assert out[-2:] == ["removed: no campaign file in the catalogue", counts.format(1, 1, 1)]
+    assert out[3] == counts.format(0, 0, 0, 0)  # future
+    assert out[-2:] == ["removed: no campaign file in the catalogue", counts.format(1, 1, 1, 1)]
 
 
 def test_campaigns_with_bad_files_lists_nothing_and_exits_2(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.campaign import Campaign, find_campaign, load_campaign
+from bot.campaign.catalogue import Catalogue
 from bot.config import Settings
 from bot.store import Store
 from bot.telegram.app import build_application
@@ -38,10 +39,12 @@ class RunningBot:
 async def start_bot(
     fake: FakeTelegram,
     database_url: str,
-    campaign: Campaign,
+    campaign: Campaign | Catalogue,
     admin_ids: frozenset[int] = frozenset(),
     **settings_given: Any,
 ) -> RunningBot:
+    """A bot polling the fake; `campaign` may be a whole catalogue (its default is the bot's
+    `campaign`)."""
     settings = Settings(
         token=TEST_TOKEN,
         base_url=fake.base_url,
@@ -56,7 +59,8 @@ async def start_bot(
         await app.post_init(app)
     await app.updater.start_polling(poll_interval=0.0, timeout=1, drop_pending_updates=False)
     await app.start()
-    return RunningBot(app, store, campaign, fake, database_url)
+    default = campaign.default if isinstance(campaign, Catalogue) else campaign
+    return RunningBot(app, store, default, fake, database_url)
 
 
 async def stop_bot(bot: RunningBot) -> None:

@@ -20,6 +20,8 @@ from sqlmodel import col, select
 from bot.campaign import Campaign, load_campaign
 from bot.store import DraftRow, Letter
 from bot.store import Supporter as SupporterRow
+from bot.store.models import Participation
+from bot.store.participation import participation
 from tests.e2e.conftest import RunningBot, Supporter, start_bot, stop_bot
 from tests.fakes.telegram_api import BotMessage, FakeTelegram, UploadedFile
 
@@ -137,6 +139,22 @@ async def started_letters(s: Supporter, **drive: Any) -> Drive:
 def supporter_row(bot: RunningBot, telegram_id: int) -> SupporterRow | None:
     with bot.store.transaction() as repo:
         return repo.supporter(telegram_id)
+
+
+def participation_row(
+    bot: RunningBot, telegram_id: int, campaign_id: str | None = None
+) -> Participation | None:
+    """The supporter's part in a campaign (the bot's own unless named)."""
+    with bot.store.transaction() as repo:
+        supporter = repo.supporter(telegram_id)
+        assert supporter is not None and supporter.id is not None
+        return participation(repo, supporter.id, campaign_id or bot.campaign.id)
+
+
+def source_of(bot: RunningBot, telegram_id: int, campaign_id: str | None = None) -> str | None:
+    """Where the supporter came from into the campaign (the bot's own unless named)."""
+    joined = participation_row(bot, telegram_id, campaign_id)
+    return joined.source if joined is not None else None
 
 
 def letter_rows(bot: RunningBot, telegram_id: int | None = None) -> list[Letter]:

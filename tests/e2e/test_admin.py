@@ -197,14 +197,18 @@ async def test_bot_start_resumes_an_interrupted_broadcast_and_reports(
     """A restart in the middle of a broadcast: the new process finishes it from post_init and
     edits the organizer's report message; nobody gets it twice."""
     from bot import broadcast_lifecycle as broadcasts
-    from bot.store import Store, broadcast_queries, delivery_claims
+    from bot.store import Store, broadcast_queries, delivery_claims, participation
     from bot.store import Supporter as SupporterRow
     from bot.telegram.broadcasting.sender import LOCAL_HOLDER
 
     store = Store.from_url(database_url)
     with store.transaction() as repo:
         for telegram_id in range(3000, 3006):
-            repo.session.add(SupporterRow(telegram_id=telegram_id, opted_in=True))
+            supporter = SupporterRow(telegram_id=telegram_id)
+            repo.session.add(supporter)
+            repo.session.flush()
+            assert supporter.id is not None
+            participation.join(repo, supporter.id, "lachin-2023")[0].opted_in = True
     for telegram_id in range(3000, 3006):
         fake.make_user(telegram_id, f"S{telegram_id}", started=True)
     fake.make_user(ORGANIZER, "Org", started=True)

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.store import Store, broadcast_queries, delivery_claims
 from bot.store import Supporter as SupporterRow
 from bot.store.broadcast_queries import Progress
+from bot.store.models import Participation
 from bot.telegram.app import build_application
 from bot.telegram.broadcasting.sender import LOCAL_HOLDER
 from bot.telegram.broadcasting.tasks import resume_unfinished, start_broadcast
@@ -33,11 +34,22 @@ ORGANIZER = 42
 TEXT = "Rally on Sunday at 11 <City Hall> & bring a friend!"
 
 
-def add_supporters(store: Store, fake: FakeTelegram, ids: range) -> None:
-    """Opted-in supporters in the database who have talked to the bot before (chat started)."""
+CAMPAIGN = "lachin-2023"  # the default campaign's id, which these bots broadcast for
+
+
+def add_supporters(
+    store: Store, fake: FakeTelegram, ids: range, campaign_id: str = CAMPAIGN
+) -> None:
+    """Supporters opted in to `campaign_id`'s updates, in the database, who have talked to the
+    bot before (chat started)."""
     with store.transaction() as repo:
-        for telegram_id in ids:
-            repo.session.add(SupporterRow(telegram_id=telegram_id, opted_in=True))
+        people = [SupporterRow(telegram_id=telegram_id) for telegram_id in ids]
+        repo.session.add_all(people)
+        repo.session.flush()
+        repo.session.add_all(
+            Participation(supporter_id=person.id, campaign_id=campaign_id, opted_in=True)
+            for person in people
+        )
     for telegram_id in ids:
         fake.make_user(telegram_id, f"S{telegram_id}", started=True)
 
@@ -58,12 +70,14 @@ async def test_broadcast_reaches_everyone_once_while_the_bot_keeps_answering(
     people = range(5000, 5048)
     blocked = {5003, 5011, 5020, 5029, 5038, 5047}
     add_supporters(store, fake, people)
+    elsewhere = range(5100, 5105)  # opted in to another campaign's updates only
+    add_supporters(store, fake, elsewhere, campaign_id="another-campaign")
     for telegram_id in blocked:
         # No my_chat_member update: the 403 during the broadcast is what must flag them.
         fake.block(telegram_id, notify=False)
     fake.make_user(ORGANIZER, "Organizer", started=True)
 
-    preview = await store.run(broadcasts.create, "lachin-2023", TEXT, ORGANIZER)
+    preview = await store.run(broadcasts.create, CAMPAIGN, TEXT, ORGANIZER)
     assert preview.recipients == 48
     status = await app.bot.send_message(ORGANIZER, "Sending…")
     edits: list[Progress] = []
@@ -91,6 +105,7 @@ async def test_broadcast_reaches_everyone_once_while_the_bot_keeps_answering(
 
     for telegram_id in people:
         assert received(fake, telegram_id) == (0 if telegram_id in blocked else 1), telegram_id
+    assert received_any(fake, elsewhere) == 0
     last_send = max(c.at for c in fake.calls_to("sendMessage") if c.chat_id in people)
     assert answered_at < last_send
     with store.transaction() as repo:
@@ -116,7 +131,7 @@ async def test_a_restart_mid_broadcast_resumes_without_sending_twice(
     first = await start_bot(fake, database_url, campaign)
     try:
         add_supporters(first.store, fake, people)
-        preview = await first.store.run(broadcasts.create, "lachin-2023", TEXT, ORGANIZER)
+        preview = await first.store.run(broadcasts.create, CAMPAIGN, TEXT, ORGANIZER)
         task = start_broadcast(first.app, first.store, preview.broadcast_id)
         await fake.wait_for(lambda f: received_any(f, people) >= 15, timeout=20)
         if interruption == "cancel":
@@ -171,7 +186,7 @@ async def test_resume_from_post_init_waits_for_the_application_to_run(
     store = Store.from_url(database_url)
     try:
         add_supporters(store, fake, people)
-        preview = store.call(broadcasts.create, "lachin-2023", TEXT, ORGANIZER)
+        preview = store.call(broadcasts.create, CAMPAIGN, TEXT, ORGANIZER)
         store.call(broadcasts.start, preview.broadcast_id)
         claimed = store.call(delivery_claims.claim, preview.broadcast_id, 2, LOCAL_HOLDER)
         for recipient in claimed:  # a crash mid-send
@@ -290,7 +305,7 @@ async def test_a_paid_broadcast_asks_telegram_to_bill_every_send_and_nothing_els
     bot = await start_bot(fake, database_url, load_campaign(find_campaign(None)))
     try:
         add_supporters(bot.store, fake, people)
-        preview = await bot.store.run(broadcasts.create, "lachin-2023", TEXT, ORGANIZER, paid=True)
+        preview = await bot.store.run(broadcasts.create, CAMPAIGN, TEXT, ORGANIZER, paid=True)
         assert preview.paid and max_fee(preview.recipients) == 10
         report = await asyncio.wait_for(
             start_broadcast(bot.app, bot.store, preview.broadcast_id, paid=True), timeout=30

@@ -14,6 +14,7 @@ from tests.e2e.helpers import (
     letter_id_of,
     letter_row,
     letter_rows,
+    source_of,
     started_letters,
     step_of,
     supporter_row,
@@ -275,7 +276,7 @@ async def test_forget_asks_first_then_deletes(
     # Coming back is a fresh start: a new welcome, a new source, no remembered name.
     welcome = await ani.say("/start second_visit")
     assert "Welcome, Ani Hakobyan!" in welcome.content and "back" not in welcome.content
-    assert supporter_row(running_bot, ani.id).source == "second_visit"
+    assert source_of(running_bot, ani.id) == "second_visit"
     assert supporter_row(running_bot, ani.id).signing_name is None
     await assert_clean(running_bot, caplog)
 

@@ -17,6 +17,7 @@ from tests.e2e.helpers import (
     latest,
     letter_id_of,
     letter_rows,
+    source_of,
     started_letters,
     step_of,
     supporter_row,
@@ -77,25 +78,25 @@ async def test_deep_link_source_counts_on_first_contact_only(
     ani = make_supporter(1001)
     first = await ani.say("/start ig_story")
     assert "Welcome, Ani Hakobyan!" in first.content
-    assert supporter_row(running_bot, ani.id).source == "ig_story"
+    assert source_of(running_bot, ani.id) == "ig_story"
 
     second = await ani.say("/start fb_ad")
     assert "Welcome back" in second.content
-    assert supporter_row(running_bot, ani.id).source == "ig_story"
+    assert source_of(running_bot, ani.id) == "ig_story"
 
     # A payload that is not a plain source tag is not stored, and does not block a later one...
     bob = make_supporter(1002, "Bob", None)
     await bob.say("/start " + "x" * 65)
-    assert supporter_row(running_bot, bob.id).source is None
+    assert source_of(running_bot, bob.id) is None
     # ...but the first contact is the first contact: a later tagged link does not rewrite it.
     await bob.say("/start newsletter")
-    assert supporter_row(running_bot, bob.id).source is None
+    assert source_of(running_bot, bob.id) is None
 
     # Someone who came in with /letter has no source either.
     cy = make_supporter(1003, "Cy", None)
     await cy.say("/letter")
     await cy.say("/start tiktok")
-    assert supporter_row(running_bot, cy.id).source is None
+    assert source_of(running_bot, cy.id) is None
     await assert_clean(running_bot, caplog)
 
 
@@ -235,7 +236,7 @@ async def test_a_burst_of_supporters_is_served_despite_flood_control(
     for person in people:
         (welcome,) = fake.chat(person.id)
         assert f"Welcome, Burst{person.id - 3100}!" in welcome.content
-        assert supporter_row(running_bot, person.id).source == "launch_day"
+        assert source_of(running_bot, person.id) == "launch_day"
     assert fake.errors == [], [c.describe() for c in fake.errors]
     sends = [c for c in fake.calls_to("sendMessage") if c.ok]
     assert len(sends) == len(people)  # nothing was sent twice

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.e2e.helpers import (
     assert_clean,
     latest,
+    participation_row,
     started_letters,
     supporter_row,
     wait_answered,
@@ -25,7 +26,7 @@ async def test_sent_letter_brings_thanks_invite_link_and_a_single_updates_offer(
     assert "Would you like a short message when there is news" in thanks.content
     query = fake.tap_button(ani.user, thanks, "Yes, keep me posted")
     await wait_answered(fake, query)
-    assert supporter_row(running_bot, ani.id).opted_in
+    assert participation_row(running_bot, ani.id).opted_in
     assert "you will get campaign updates" in fake.message(ani.id, thanks.message_id).content
 
     # The second letter's thanks repeats the link but never the offer.
@@ -43,13 +44,13 @@ async def test_invite_link_attributes_the_newcomer(running_bot, make_supporter, 
     code = "r-" + supporter_row(running_bot, ani.id).public_id
     bob = make_supporter(5002, "Bob", None)
     await bob.say(f"/start {code}")
-    row = supporter_row(running_bot, bob.id)
+    row = participation_row(running_bot, bob.id)
     assert row.source == "referral"
     assert row.referrer_id == supporter_row(running_bot, ani.id).id
     # A self-invite or an unknown code attributes nothing.
     carol = make_supporter(5003, "Carol", None)
     await carol.say("/start r-nosuchcode")
-    assert supporter_row(running_bot, carol.id).referrer_id is None
+    assert participation_row(running_bot, carol.id).referrer_id is None
     me = await ani.say("/me")
     assert "You brought 1 person in" in me.content
     await assert_clean(running_bot, caplog)
@@ -64,13 +65,13 @@ async def test_me_shows_impact_and_toggles_updates(running_bot, fake, ani, caplo
     assert "You don't get campaign updates" in me.content
     await ani.tap("Get updates", me)
     shown = fake.message(ani.id, me.message_id)
-    assert supporter_row(running_bot, ani.id).opted_in
+    assert participation_row(running_bot, ani.id).opted_in
     assert "You get campaign updates" in shown.content
     assert shown.buttons[0][0] == "🔕 Stop updates"
 
     stopped = await ani.say("/stop")
     assert "no campaign updates" in stopped.content
-    assert not supporter_row(running_bot, ani.id).opted_in
+    assert not participation_row(running_bot, ani.id).opted_in
     await assert_clean(running_bot, caplog)
 
 

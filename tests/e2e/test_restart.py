@@ -141,7 +141,7 @@ async def test_the_token_never_reaches_the_logs(bot_process: BotProcess, ani) ->
     await ani.say("/demands")
     bot_process.stop(signal.SIGTERM)
     log = bot_process.log.read_text()
-    assert "campaign lachin-2023 loaded" in log  # the log is real and was captured
+    assert "campaigns lachin-2023 loaded (default lachin-2023)" in log  # the log is real
     assert "[REDACTED]" in log  # something token-bearing was logged, and redacted
     secret = TEST_TOKEN.split(":", 1)[1]
     assert secret not in log

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.store import Letter
-from bot.store import Supporter as SupporterRow
+from bot.store.models import Participation
 
 
 async def test_new_supporter_gets_a_personal_letter(running_bot, ani) -> None:
@@ -29,8 +29,8 @@ async def test_new_supporter_gets_a_personal_letter(running_bot, ani) -> None:
     await ani.tap("Sent", ani.fake.message(ani.id, letter.message_id))  # double tap
     with running_bot.store.transaction() as repo:
         rows = repo.session.exec(select(Letter)).all()
-        supporter = repo.session.exec(select(SupporterRow)).one()
+        joined = repo.session.exec(select(Participation)).one()
     assert len(rows) == 1 and rows[0].sent_at is not None
-    assert supporter.source == "ig_story"
+    assert (joined.campaign_id, joined.source) == (rows[0].campaign_id, "ig_story")
     assert running_bot.fake.errors == []
     assert running_bot.fake.unanswered_callbacks() == []

@@ -14,10 +14,12 @@ from pathlib import Path
 from string import ascii_lowercase
 
 from bot.officials.datasets import import_files
-from bot.store import Letter, Repo, Store, Supporter
+from bot.store import Letter, Repo, Store, Supporter, participation
+from bot.store.models import Participation
 from tests.support import FIXTURES_DIR, campaign_toml
 
 CAMPAIGN = "tiny"
+OTHER = "other"
 TODAY = date(2024, 6, 30)
 ARMENIAN = "Անի Հակոբյան"
 LEGISLATORS = FIXTURES_DIR / "officials" / "legislators-small.json"
@@ -52,15 +54,15 @@ def add_supporter(
     name: str | None = None,
     joined: datetime | None = None,
     public_id: str | None = None,
+    campaign_id: str | None = CAMPAIGN,
 ) -> Supporter:
+    """A supporter who took part in `campaign_id` (None: in no campaign) with this source,
+    referrer and opt-in; `take_part` adds their part in more campaigns."""
     supporter = Supporter(
         telegram_id=telegram_id,
         display_name=name,
         signing_name=name,
         state=state,
-        source=source,
-        referrer_id=referrer.id if referrer else None,
-        opted_in=opted_in,
         blocked=blocked,
         created_at=joined or at(5, 1),
     )
@@ -68,7 +70,37 @@ def add_supporter(
     supporter.public_id = public_id or f"pub-{ascii_lowercase[telegram_id % 26]}"
     repo.add_supporter(supporter)
     repo.session.flush()
+    if campaign_id is not None:
+        take_part(
+            repo,
+            supporter,
+            campaign_id,
+            source=source,
+            referrer=referrer,
+            opted_in=opted_in,
+            joined=joined,
+        )
     return supporter
+
+
+def take_part(
+    repo: Repo,
+    supporter: Supporter,
+    campaign_id: str,
+    *,
+    source: str | None = None,
+    referrer: Supporter | None = None,
+    opted_in: bool = False,
+    joined: datetime | None = None,
+) -> Participation:
+    """The supporter's Participation row in the campaign, as the bot's join makes it."""
+    assert supporter.id is not None
+    referrer_id = referrer.id if referrer else None
+    row, _ = participation.join(repo, supporter.id, campaign_id, source, referrer_id)
+    row.opted_in = opted_in
+    row.joined_at = joined or at(5, 1)
+    repo.session.flush()
+    return row
 
 
 def add_letter(
@@ -101,22 +133,26 @@ def add_letter(
 
 @dataclass(frozen=True)
 class Seeded:
-    public_ids: dict[str, str]  # s1..s5 -> public id
+    public_ids: dict[str, str]  # s1..s6 -> public id
     telegram_ids: dict[str, int]
 
 
 def seed(store: Store) -> Seeded:
-    """Five supporters and seven letters (one in another campaign, one of a forgotten one).
+    """Six supporters and eight letters (two in another campaign, one of a forgotten one).
 
-    Supporters (state, source, referrer, updates):
+    Supporters of campaign "tiny" (state, source, referrer, updates, joined):
       s1 CA, direct,   -,  opted in          s2 CA, radio, s1, opted in but blocked
-      s3 NY, referral, s1                    s4 --, radio, s2, opted in
-      s5 NY, direct,   -   (no letters)
+      s3 NY, referral, s1                    s4 --, radio, s2, opted in, 06-20
+      s5 NY, direct,   -   (no letters), 06-25
+    Supporters of campaign "other", never counted in "tiny"'s stats or exports:
+      s4 podcast, -, not opted in, 06-20     s5 poster, -, opted in, 06-26
+      s6 CA, flyer, s1, opted in, 06-26      (s6 takes no part in "tiny")
     Letters of campaign "tiny" (target, demands, created, sent, score):
       L1 s1 mayor   alpha,beta 06-30 06-30 0.5    L2 s1 council gamma 06-29 -     0.1
       L3 s2 mayor   alpha      06-01 06-02 0.9    L4 s3 ghost   zeta  05-31 06-01 0.3
       L5 s4 mayor   beta       06-15 07-01 0.7    L7 (forgotten) mayor alpha 06-20 06-21 0.2
-      L6 s5 mayor   alpha      06-30 in campaign "other": never counted here.
+    Letters of campaign "other", never counted in "tiny":
+      L6 s5 mayor   alpha      06-30 -     0.6    L8 s4 mayor   alpha 06-21 06-22 0.4
     """
     with store.transaction() as repo:
         s1 = add_supporter(repo, 101, state="CA", opted_in=True, name=ARMENIAN)
@@ -128,14 +164,27 @@ def seed(store: Store) -> Seeded:
         )
         s4 = add_supporter(repo, 104, source="radio", referrer=s2, opted_in=True, joined=at(6, 20))
         s5 = add_supporter(repo, 105, state="NY", joined=at(6, 25))
+        s6 = add_supporter(
+            repo,
+            106,
+            state="CA",
+            campaign_id=OTHER,
+            source="flyer",
+            referrer=s1,
+            opted_in=True,
+            joined=at(6, 26),
+        )
+        take_part(repo, s4, OTHER, source="podcast", joined=at(6, 20))
+        take_part(repo, s5, OTHER, source="poster", opted_in=True, joined=at(6, 26))
         add_letter(repo, s1, "mayor", ["alpha", "beta"], at(6, 30, 10), at(6, 30), 0.5)
         add_letter(repo, s1, "council", ["gamma"], at(6, 29), None, 0.1, body="Ձեզ եմ գրում")
         add_letter(repo, s2, "mayor", ["alpha"], at(6, 1), at(6, 2), 0.9)
         add_letter(repo, s3, "ghost", ["zeta"], at(5, 31), at(6, 1), 0.3)
         add_letter(repo, s4, "mayor", ["beta"], at(6, 15), at(7, 1), 0.7)
-        add_letter(repo, s5, "mayor", ["alpha"], at(6, 30), None, 0.6, campaign_id="other")
+        add_letter(repo, s5, "mayor", ["alpha"], at(6, 30), None, 0.6, campaign_id=OTHER)
         add_letter(repo, None, "mayor", ["alpha"], at(6, 20), at(6, 21), 0.2)
-        people = {"s1": s1, "s2": s2, "s3": s3, "s4": s4, "s5": s5}
+        add_letter(repo, s4, "mayor", ["alpha"], at(6, 21), at(6, 22), 0.4, campaign_id=OTHER)
+        people = {"s1": s1, "s2": s2, "s3": s3, "s4": s4, "s5": s5, "s6": s6}
         return Seeded(
             public_ids={k: v.public_id for k, v in people.items()},
             telegram_ids={k: v.telegram_id for k, v in people.items()},
@@ -193,10 +242,11 @@ def seed_congress_then_drop(store: Store, tmp_path: Path, bioguide_id: str) -> N
     import_legislators(store, tmp_path, leave=[bioguide_id])
 
 
-def tiny_campaign_toml() -> str:
-    """The campaign the report tests count: three demands, the mayor and the council."""
+def tiny_campaign_toml(campaign_id: str = CAMPAIGN) -> str:
+    """The campaign the report tests count: three demands, the mayor and the council (the same
+    file as `OTHER`, for the seed's second campaign)."""
     return campaign_toml(
-        campaign_id=CAMPAIGN,
+        campaign_id=campaign_id,
         demands=("alpha", "beta", "gamma"),
         targets={"mayor": ["alpha", "beta"], "council": ["gamma"]},
     )

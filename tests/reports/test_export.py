@@ -19,6 +19,7 @@ from bot.store.export_queries import PERSONAL_BATCH
 from tests.reports.data import (
     ARMENIAN,
     CAMPAIGN,
+    OTHER,
     Seeded,
     add_letter,
     add_supporter,
@@ -45,9 +46,9 @@ def tiny(tmp_path: Path) -> Campaign:
     return load_campaign(path)
 
 
-def run(store: Store, **kwargs: Any) -> bytes:
+def run(store: Store, campaign_id: str = CAMPAIGN, **kwargs: Any) -> bytes:
     out = io.BytesIO()
-    export(store, out, campaign_id=CAMPAIGN, **kwargs)
+    export(store, out, campaign_id=campaign_id, **kwargs)
     return out.getvalue()
 
 
@@ -102,6 +103,24 @@ def test_summary_names_each_target_beside_its_id(
     }
     # Without the campaign its offices keep their ids (and no office).
     assert {r["recipient"] for r in read_csv(run(tmp_store))} == {"mayor", "council", "ghost"}
+
+
+def test_summary_and_letters_label_sources_by_each_campaigns_own(
+    tmp_store: Store, seeded: Seeded
+) -> None:
+    """s4 came to "tiny" from the radio and to "other" from a podcast; s5 to "other" from a
+    poster (and to "tiny" directly)."""
+    summary = {
+        (r["day"], r["source"]): r["letters"] for r in read_csv(run(tmp_store, campaign_id=OTHER))
+    }
+    assert summary == {("2024-06-21", "podcast"): "1", ("2024-06-30", "poster"): "1"}
+    letters = read_csv(run(tmp_store, campaign_id=OTHER, what="letters"))
+    assert [(r["supporter"], r["source"]) for r in letters] == [
+        (seeded.public_ids["s5"], "poster"),
+        (seeded.public_ids["s4"], "podcast"),
+    ]
+    tiny = read_csv(run(tmp_store, what="letters"))
+    assert [r["source"] for r in tiny if r["supporter"] == seeded.public_ids["s4"]] == ["radio"]
 
 
 def test_summary_carries_no_personal_data(tmp_store: Store, seeded: Seeded) -> None:
@@ -244,7 +263,25 @@ def test_supporters_export(tmp_store: Store, seeded: Seeded) -> None:
     assert s4["state"] == "" and s4["referred_by"] == seeded.public_ids["s2"]
     s5 = by_id[seeded.public_ids["s5"]]
     assert (s5["letters_drafted"], s5["letters_sent"], s5["last_sent_at_utc"]) == ("0", "0", "")
+    assert (s5["source"], s5["opted_in"]) == ("direct", "0")  # opted in to "other" only
+    assert seeded.public_ids["s6"] not in by_id  # in "other" only
     assert "telegram_id" not in rows[0] and "display_name" not in rows[0]
+
+
+def test_supporters_export_is_the_campaigns_own(tmp_store: Store, seeded: Seeded) -> None:
+    """ "other"'s supporters with their source, referrer, opt-in and join time there."""
+    rows = read_csv(run(tmp_store, campaign_id=OTHER, what="supporters"))
+    assert [
+        (r["supporter"], r["source"], r["referred_by"], r["opted_in"], r["letters_drafted"])
+        for r in rows
+    ] == [
+        (seeded.public_ids["s4"], "podcast", "", "0", "1"),
+        (seeded.public_ids["s5"], "poster", "", "1", "1"),
+        (seeded.public_ids["s6"], "flyer", seeded.public_ids["s1"], "1", "0"),
+    ]
+    assert rows[1]["joined_at_utc"] == "2024-06-26 12:00:00"  # joined "tiny" on 06-25
+    since = read_csv(run(tmp_store, campaign_id=OTHER, what="supporters", since=date(2024, 6, 26)))
+    assert [r["supporter"] for r in since] == [seeded.public_ids["s5"], seeded.public_ids["s6"]]
 
 
 def test_supporters_personal_and_since(tmp_store: Store, seeded: Seeded) -> None:

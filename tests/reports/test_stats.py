@@ -22,12 +22,13 @@ from bot.reports.stats import (
     campaign_stats,
 )
 from bot.reports.stats_text import format_stats_text
-from bot.store import Store
+from bot.store import Store, stats_queries
 from bot.store.models import Legislator
 from bot.store.reports import FORGOTTEN
 from bot.telegram.render import MAX_MESSAGE, fits_message, render, visible_length
 from tests.reports.data import (
     CAMPAIGN,
+    OTHER,
     TODAY,
     Seeded,
     add_letter,
@@ -38,6 +39,7 @@ from tests.reports.data import (
     seed,
     seed_congress,
     seed_congress_then_drop,
+    take_part,
     tiny_campaign_toml,
 )
 
@@ -52,6 +54,14 @@ SENTENCE = (
 def tiny(tmp_path: Path) -> Campaign:
     path = tmp_path / f"{CAMPAIGN}.toml"
     path.write_text(tiny_campaign_toml(), encoding="utf-8")
+    return load_campaign(path)
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Campaign:
+    """The seed's second campaign, with the same offices and demands."""
+    path = tmp_path / f"{OTHER}.toml"
+    path.write_text(tiny_campaign_toml(OTHER), encoding="utf-8")
     return load_campaign(path)
 
 
@@ -75,10 +85,54 @@ def stats(tmp_store: Store, seeded: Seeded, tiny: Campaign) -> CampaignStats:
 
 def test_totals(stats: CampaignStats) -> None:
     t = stats.totals
+    # s6 takes part in "other" only; s5 opted in to "other" only; s1 referred s6 to "other".
     assert (t.supporters, t.writers, t.drafted, t.sent) == (5, 4, 6, 5)
     assert t.share_sent == pytest.approx(5 / 6)
     assert (t.opted_in, t.blocked, t.referred) == (2, 1, 3)  # s2 opted in but blocked
     assert stats.campaign_id == CAMPAIGN and stats.today == TODAY
+
+
+def test_each_campaign_counts_its_own_participants(
+    tmp_store: Store, seeded: Seeded, other: Campaign
+) -> None:
+    """ "other" has s4, s5 and s6, with the sources, referrals and opt-ins they have there."""
+    stats = tmp_store.call(campaign_stats, other, TODAY)
+    t = stats.totals
+    assert (t.supporters, t.writers, t.drafted, t.sent) == (3, 2, 2, 1)
+    assert (t.opted_in, t.blocked, t.referred) == (2, 0, 1)  # s5 and s6; s6 by s1
+    assert stats.top_referrers == (Referrer(seeded.public_ids["s1"], 1),)
+    assert stats.by_source == (
+        GroupTally("podcast", "podcast", supporters=1, writers=1, drafted=1, sent=1),
+        GroupTally("poster", "poster", supporters=1, writers=1, drafted=1, sent=0),
+        GroupTally("flyer", "flyer", supporters=1, writers=0, drafted=0, sent=0),
+    )
+
+
+def test_a_supporter_of_two_campaigns_has_each_ones_source(
+    tmp_store: Store, seeded: Seeded
+) -> None:
+    """s4 (no state) came to "tiny" from the radio and to "other" from a podcast."""
+
+    def stateless_sources(campaign_id: str) -> set[str | None]:
+        rows = tmp_store.call(stats_queries.writer_counts, campaign_id)
+        return {row.source for row in rows if row.state is None and not row.forgotten}
+
+    assert stateless_sources(CAMPAIGN) == {"radio"}
+    assert stateless_sources(OTHER) == {"podcast"}
+
+
+def test_a_writer_without_a_part_in_the_campaign_has_no_source(
+    tmp_store: Store, tiny: Campaign
+) -> None:
+    """Letters count even from a supporter with no Participation row in their campaign: as
+    writers without a source, not as the campaign's supporters."""
+    with tmp_store.transaction() as repo:
+        outsider = add_supporter(repo, 1, state="CA", public_id="pub-1", campaign_id=None)
+        take_part(repo, outsider, OTHER, source="poster")
+        add_letter(repo, outsider, "mayor", ["alpha"], at(6, 1))
+    stats = tmp_store.call(campaign_stats, tiny, TODAY)
+    assert (stats.totals.supporters, stats.totals.writers) == (0, 1)
+    assert stats.by_source == (GroupTally(None, "direct", 0, 1, 1, 0),)
 
 
 def office(key: str, drafted: int, sent: int) -> RecipientTally:

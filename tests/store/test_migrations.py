@@ -82,7 +82,7 @@ def test_upgrade_keeps_old_data_gives_pseudonyms_and_backfills_demands(tmp_path:
                 "('c', 1, 'president', 'sanctions,aid', 'v', 0, 'b', 0, 0, 0, '2026-01-01')"
             )
         )
-    upgrade(engine)
+    upgrade(engine, "0013")  # the revision before updates became a campaign's (0014)
     with engine.connect() as connection:
         rows = connection.execute(
             text("SELECT telegram_id, public_id, offered_updates FROM supporter")

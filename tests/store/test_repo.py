@@ -24,16 +24,19 @@ def add_supporter(store: Store, telegram_id: int = 1001, name: str = "Ani") -> i
         return supporter.id
 
 
+CAMPAIGN = "lachin-2023"
+
+
 def add_draft(store: Store, supporter_id: int) -> int:
     with store.transaction() as repo:
-        draft = repo.open_draft(supporter_id, "lachin-2023", {"step": 1})
+        draft = repo.open_draft(supporter_id, CAMPAIGN, {"step": 1})
         assert draft.id is not None
         return draft.id
 
 
 def new_letter(supporter_id: int | None, draft_id: int | None, target: str, body: str) -> Letter:
     return Letter(
-        campaign_id="lachin-2023",
+        campaign_id=CAMPAIGN,
         supporter_id=supporter_id,
         draft_id=draft_id,
         target_id=target,
@@ -194,7 +197,9 @@ def test_conversation_in_one_query(tmp_store: Store) -> None:
         supporter.editing_letter_id = 42
         repo.touch(supporter)
     with tmp_store.transaction() as repo:
-        expected = Conversation(supporter_id, 42, None, draft_id, 1, {"step": 2})
+        expected = Conversation(
+            supporter_id, 42, None, draft_id, 1, {"step": 2}, draft_campaign_id=CAMPAIGN
+        )
         assert repo.conversation(1001) == expected
         assert repo.conversation_of(supporter_id) == expected
         assert repo.conversation_of(999) is None
@@ -236,7 +241,9 @@ def test_mark_sent_counts_once(tmp_store: Store) -> None:
         letter = repo.letter(supporter_id, letter_id)
         assert letter.sent_at == sent_at
         assert letter.outcome == "sent"
-        assert repo.letter_counts(supporter_id) == (1, 1)
+        assert repo.letter_counts(supporter_id, CAMPAIGN) == (1, 1)
+        assert repo.letter_counts(supporter_id, "another-campaign") == (0, 0)
+        assert repo.campaign_sent(CAMPAIGN) == 1
 
 
 def test_letters_belong_to_their_supporter(tmp_store: Store) -> None:
@@ -248,7 +255,7 @@ def test_letters_belong_to_their_supporter(tmp_store: Store) -> None:
         assert repo.letter(owner, 999) is None
         assert repo.mark_sent(stranger, letter_id) is False
         assert repo.letter(owner, letter_id).sent_at is None
-        assert repo.letter_counts(stranger) == (0, 0)
+        assert repo.letter_counts(stranger, CAMPAIGN) == (0, 0)
 
 
 # Forgetting
@@ -281,7 +288,7 @@ def test_forget_supporter(tmp_store: Store) -> None:
         assert {row.target_id for row in anonymous} == {"president", "secstate"}
         assert sum(row.sent_at is not None for row in anonymous) == 1
         assert repo.session.get(Letter, kept_letter).body == "Dear president"
-        assert repo.letter_counts(kept) == (1, 0)
+        assert repo.letter_counts(kept, CAMPAIGN) == (1, 0)
 
 
 # Running off the event loop

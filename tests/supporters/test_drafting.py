@@ -67,7 +67,7 @@ def test_full_conversation(tmp_store: Store, drafting: Drafting, campaign: Campa
     remembered = stored(tmp_store, ANI, "signing_name", "city", "state", "zip")
     assert remembered == ("Ani Hakobyan", "Glendale", "CA", "91205")
     with tmp_store.transaction() as repo:
-        assert repo.letter_counts(repo.supporter(ANI.id).id) == (2, 0)
+        assert repo.letter_counts(repo.supporter(ANI.id).id, campaign.id) == (2, 0)
         letters = repo.session.exec(select(Letter)).all()
         assert {row.demands for row in letters} == {"sanctions,aid,corridor"}
 

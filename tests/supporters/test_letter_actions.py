@@ -30,7 +30,7 @@ def test_double_sent_counts_once(tmp_store: Store, drafting: Drafting) -> None:
     assert view.number == 1
     assert view.total == 2
     with tmp_store.transaction() as repo:
-        assert repo.letter_counts(repo.supporter(ANI.id).id) == (2, 1)
+        assert repo.letter_counts(repo.supporter(ANI.id).id, view.campaign_id) == (2, 1)
 
 
 def test_someone_elses_letter_is_out_of_reach(tmp_store: Store, drafting: Drafting) -> None:

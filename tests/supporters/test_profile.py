@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from bot import flow
 from bot.store import DraftRow, Letter, Store
+from bot.store.participation import participation
 from bot.supporters.drafting import Drafting
 from bot.supporters.profile import forget, welcome
 from bot.supporters.views import Person, Welcome
@@ -22,13 +23,19 @@ from tests.supporters.drive import (
 def test_welcome_records_the_source_only_on_first_contact(
     tmp_store: Store, drafting: Drafting
 ) -> None:
-    assert tmp_store.call(welcome, ANI, "op-ed_2023") == Welcome(True, "Ani Hakobyan")
-    assert tmp_store.call(welcome, ANI, "other") == Welcome(False, "Ani Hakobyan")
-    assert tmp_store.call(welcome, ARA, "<script>") == Welcome(True, "Ara")
+    campaign = drafting.campaign.id
+    joined = Welcome(True, "Ani Hakobyan", False, campaign)
+    assert tmp_store.call(welcome, ANI, "op-ed_2023", None, campaign) == joined
+    again = Welcome(False, "Ani Hakobyan", False, campaign)
+    assert tmp_store.call(welcome, ANI, "other", None, campaign) == again
+    assert tmp_store.call(welcome, ARA, "<script>", None, campaign) == Welcome(
+        True, "Ara", False, campaign
+    )
     with tmp_store.transaction() as repo:
         ani, ara = repo.supporter(ANI.id), repo.supporter(ARA.id)
-        assert (ani.source, ani.language) == ("op-ed_2023", "hy")
-        assert ara.source is None  # not a valid deep-link payload
+        assert ani.language == "hy"
+        assert participation(repo, ani.id, campaign).source == "op-ed_2023"
+        assert participation(repo, ara.id, campaign).source is None  # not a valid payload
 
 
 @pytest.mark.parametrize(

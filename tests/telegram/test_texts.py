@@ -49,7 +49,7 @@ def test_labels_fit_a_button_and_toasts_a_callback_answer() -> None:
 
 def test_the_command_menu_is_one_telegram_accepts() -> None:
     commands = texts.supporter_commands()
-    assert [name for name, _ in commands][:2] == ["letter", "demands"]
+    assert [name for name, _ in commands][:3] == ["letter", "campaigns", "demands"]
     for name, description in commands:
         assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
         assert 3 <= len(description) <= 256

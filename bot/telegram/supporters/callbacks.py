@@ -6,11 +6,13 @@ answered with a polite way back, never an exception.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.telegram.i18n import LANGUAGES
 
 MAX_CALLBACK_BYTES = 64
+_CAMPAIGN_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,23}$")  # a campaign file's id
 SEP = "|"
 
 
@@ -35,7 +37,14 @@ class MenuAction:
     action: str  # one of MENU_ACTIONS
 
 
-Callback = DraftAction | LetterAction | MenuAction
+@dataclass(frozen=True)
+class CampaignAction:
+    """Write a letter in this campaign (from /campaigns, or an ended campaign's answer)."""
+
+    campaign_id: str
+
+
+Callback = DraftAction | LetterAction | MenuAction | CampaignAction
 
 DRAFT_ACTIONS = {"t", "a", "ok", "skip"}
 CHOICE_ACTIONS = {"t", "a"}  # the draft actions that name a choice
@@ -63,6 +72,8 @@ def encode(callback: Callback) -> str:
             parts.append(callback.choice)
     elif isinstance(callback, LetterAction):
         parts = ["l", str(callback.letter_id), callback.action]
+    elif isinstance(callback, CampaignAction):
+        parts = ["c", callback.campaign_id]
     else:
         parts = ["m", callback.action]
     data = SEP.join(parts)
@@ -95,6 +106,8 @@ def decode(data: str | None) -> Callback | None:
             return LetterAction(_id(parts[1]), parts[2])
         if parts[0] == "m" and len(parts) == 2 and parts[1] in MENU_ACTIONS:
             return MenuAction(parts[1])
+        if parts[0] == "c" and len(parts) == 2 and _CAMPAIGN_ID.match(parts[1]):
+            return CampaignAction(parts[1])
     except ValueError:
         return None
     return None

@@ -7,7 +7,9 @@ from telegram import CallbackQuery, Update
 
 from bot import flow, parties
 from bot.store import Repo
-from bot.supporters.drafting import Drafting
+from bot.store.models import utcnow
+from bot.supporters.desks import DraftingRouter
+from bot.supporters.links import read_start
 from bot.supporters.outcomes import Outcome, Prompted, Refused
 from bot.supporters.profile import welcome
 from bot.supporters.views import Person
@@ -15,7 +17,7 @@ from bot.telegram.organizers.access import AdminGate
 from bot.telegram.render import plain, render
 from bot.telegram.sending import chat_id_of, person_of, send
 from bot.telegram.supporters import keyboards
-from bot.telegram.supporters.callbacks import DraftAction
+from bot.telegram.supporters.callbacks import CampaignAction, DraftAction
 from bot.telegram.supporters.outcomes import Context, OutcomeMessages
 from bot.telegram.supporters.split_tail import receive_text
 from bot.telegram.supporters.use_cases import UseCases
@@ -34,7 +36,7 @@ def _draft_answer(action: DraftAction) -> flow.Answer:
     return flow.Skip()
 
 
-def _receive_non_text(repo: Repo, drafting: Drafting, person: Person) -> Outcome:
+def _receive_non_text(repo: Repo, drafting: DraftingRouter, person: Person) -> Outcome:
     return drafting.receive_non_text(repo, repo.conversation(person.id))
 
 
@@ -50,29 +52,44 @@ class ConversationHandlers:
         self.gate = gate
 
     async def start(self, update: Update, context: Context) -> None:
-        """The welcome; it asks the first question itself: one message and one tap fewer."""
+        """The welcome; it asks the first question itself: one message and one tap fewer.
+
+        A campaign link (`c-<campaign>`, maybe with a source or invite code after it) and a
+        party's link start a letter in their campaign, even with another letter under way."""
         person = person_of(update)
-        source = context.args[0] if context.args else None
+        link = read_start(context.args[0] if context.args else None, self.use.desks.by_id)
+        source, campaign_id = link.rest, link.campaign_id
         party = None
         if source and source.startswith(parties.PARTY_PREFIX):
             party = await self.use.store.run(parties.joinable, source)
         if party is not None:  # the link on a party's card: its letters count there
-            source = PARTY_SOURCE
-        greeted = await self.use.store.run(welcome, person, source)
+            source, campaign_id = PARTY_SOURCE, party.campaign_id
+        run, default = self.use.store.run, self.use.campaign.id
+        wanted = self.use.desks.get(campaign_id)
+        if campaign_id is not None and (wanted is None or not wanted.campaign.is_open(utcnow())):
+            await run(welcome, person, None, None, default)  # in whatever campaign they were
+            outcome = await run(self.use.drafting.start_letter, person, None, campaign_id)
+            await self.outcomes.show(context, person.id, outcome)  # it has ended: the open ones
+            return
+        greeted = await run(welcome, person, source, campaign_id, default)
         if self.gate.is_admin(update):
             await self.gate.ensure_menu(context, person.id)
         text = render(
             "welcome",
             is_new=greeted.is_new,
             name=greeted.name,
-            campaign=self.use.local_campaign(),
-            partly_english=self.use.partly_english(),
+            campaign=self.use.local_campaign(greeted.campaign_id),
+            partly_english=self.use.partly_english(greeted.campaign_id),
         )
-        if greeted.has_draft and party is None:  # a party's link starts a letter at the party
+        # A plain /start, or a link to the campaign of the letter under way: go on with it,
+        # or start anew (a party's link always starts a letter at the party).
+        if greeted.has_draft and party is None and campaign_id in (None, greeted.draft_campaign_id):
             await send(context.bot, person.id, text, keyboards.welcome_keyboard())
             return
         party_id = party.id if party is not None else None
-        outcome = await self.use.store.run(self.use.drafting.start_letter, person, party_id)
+        outcome = await self.use.store.run(
+            self.use.drafting.start_letter, person, party_id, greeted.campaign_id
+        )
         if not isinstance(outcome, Prompted):
             await send(context.bot, person.id, text)
             await self.outcomes.show(context, person.id, outcome)
@@ -82,6 +99,20 @@ class ConversationHandlers:
         await self.outcomes.show_prompt(
             context, person.id, outcome, f"{text}\n\n{prompt}", markup, None
         )
+
+    async def campaigns(self, update: Update, context: Context) -> None:
+        """/campaigns: the open ones, each a tap away from a letter."""
+        offered = [self.use.local_campaign(c.id) for c in self.use.desks.open_campaigns(utcnow())]
+        markup = keyboards.campaigns_keyboard(offered)
+        await send(context.bot, person_of(update).id, render("campaigns", offered=offered), markup)
+
+    async def on_campaign(
+        self, context: Context, query: CallbackQuery, person: Person, action: CampaignAction
+    ) -> None:
+        """A campaign's button: a letter in it (it becomes the supporter's campaign)."""
+        run = self.use.store.run
+        outcome = await run(self.use.drafting.start_letter, person, None, action.campaign_id)
+        await self.outcomes.show(context, chat_id_of(query), outcome)
 
     async def letter(self, update: Update, context: Context) -> None:
         person = person_of(update)

@@ -23,6 +23,7 @@ from bot.telegram.sending import answer_query, chat_id_of, person_of, send
 from bot.telegram.supporters import keyboards
 from bot.telegram.supporters.callbacks import (
     LANGUAGE_PREFIX,
+    CampaignAction,
     DraftAction,
     LetterAction,
     MenuAction,
@@ -59,6 +60,7 @@ class SupporterHandlers:
         commands = [
             ("start", conversation.start),
             ("letter", conversation.letter),
+            ("campaigns", conversation.campaigns),
             ("demands", profile.demands),
             ("help", profile.help),
             ("privacy", profile.privacy),
@@ -105,6 +107,8 @@ class SupporterHandlers:
                 )
             elif isinstance(action, LetterAction):
                 answer = await self.letters.on_button(context.bot, query, person, action)
+            elif isinstance(action, CampaignAction):
+                await self.conversation.on_campaign(context, query, person, action)
             elif isinstance(action, MenuAction) and action.action == "letter":
                 await self.conversation.on_new_letter(context, query, person)
             elif isinstance(action, MenuAction) and action.action.startswith(LANGUAGE_PREFIX):

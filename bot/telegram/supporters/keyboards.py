@@ -7,16 +7,24 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.campaign import Campaign
 from bot.flow import Prompt, Step
 from bot.supporters.views import LetterView
 from bot.telegram.render import plain
-from bot.telegram.supporters.callbacks import DraftAction, LetterAction, MenuAction, encode
+from bot.telegram.supporters.callbacks import (
+    Callback,
+    CampaignAction,
+    DraftAction,
+    LetterAction,
+    MenuAction,
+    encode,
+)
 from bot.telegram.texts import label
 
 BUTTON_LABEL_LIMIT = 48
 
 
-def _button(text: str, callback: DraftAction | LetterAction | MenuAction) -> InlineKeyboardButton:
+def _button(text: str, callback: Callback) -> InlineKeyboardButton:
     return InlineKeyboardButton(plain(text, BUTTON_LABEL_LIMIT), callback_data=encode(callback))
 
 
@@ -94,6 +102,15 @@ def welcome_prompt_keyboard(prompt: InlineKeyboardMarkup | None) -> InlineKeyboa
 
 def _about() -> InlineKeyboardButton:
     return _button(label("about"), MenuAction("demands"))
+
+
+def campaigns_keyboard(campaigns: Sequence[Campaign]) -> InlineKeyboardMarkup | None:
+    """One button per campaign: a tap starts a letter in it."""
+    if not campaigns:
+        return None
+    return InlineKeyboardMarkup(
+        [[_button(f"✍️ {c.title}", CampaignAction(c.id))] for c in campaigns]
+    )
 
 
 def write_keyboard() -> InlineKeyboardMarkup:

@@ -10,6 +10,7 @@ import weakref
 from telegram import Bot, InputFile
 from telegram.error import BadRequest
 
+from bot.campaign import Campaign
 from bot.delivery.phone import PhoneScriptRenderer
 from bot.store import Repo
 from bot.supporters.kits import KitPdf
@@ -29,22 +30,25 @@ class KitMessages:
     def __init__(self, use: UseCases) -> None:
         self.use = use
         self.store = use.store
-        self._phone = (use.campaign, PhoneScriptRenderer(use.campaign))
+        self._phone: dict[str, tuple[Campaign, PhoneScriptRenderer]] = {}
         # A lock goes when nobody holds or waits for it.
         self._pdf_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
 
-    def _phone_renderer(self) -> PhoneScriptRenderer:
-        """The phone scripts of the campaign served now (rebuilt after a reload)."""
-        if self._phone[0] is not self.use.campaign:
-            self._phone = (self.use.campaign, PhoneScriptRenderer(self.use.campaign))
-        return self._phone[1]
+    def _phone_renderer(self, campaign_id: str) -> PhoneScriptRenderer:
+        """The phone scripts of a letter's campaign (rebuilt after a reload changed it)."""
+        campaign = self.use.campaign_of(campaign_id)
+        built = self._phone.get(campaign.id)
+        if built is None or built[0] is not campaign:
+            built = self._phone[campaign.id] = (campaign, PhoneScriptRenderer(campaign))
+        return built[1]
 
     async def send_kit(self, bot: Bot, chat_id: int, kit: Kit) -> None:
         """A printable PDF of the letter, then phone scripts and every way to reach them."""
         await self._send_pdf(bot, chat_id, kit)
-        scripts = self._phone_renderer().scripts(kit.letter.target, kit.demands, kit.signer)
+        renderer = self._phone_renderer(kit.letter.campaign_id)
+        scripts = renderer.scripts(kit.letter.target, kit.demands, kit.signer)
         text = render("kit", letter=on_screen(kit.letter), scripts=scripts)
         await send(bot, chat_id, text, keyboards.letter_sent_keyboard(kit.letter))
 

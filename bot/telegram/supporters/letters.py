@@ -84,9 +84,10 @@ class LetterButtons:
             await update_letter_message(message, letter)
         elif message is not None:
             await try_edit_markup(message, None)  # the kit's button has done its job
-        after = await run(engagement.after_send, tap.person)
+        after = await run(engagement.after_send, tap.person, letter.campaign_id)
         if after is not None:
-            link = invite_link(tap.bot, after.invite_code)
+            payload = self.use.invite_payload(letter.campaign_id, after.invite_code)
+            link = invite_link(tap.bot, payload)
             text = render("after_send", link=link, offer=after.offer_updates)
             markup = keyboards.updates_offer_keyboard() if after.offer_updates else None
             await send(tap.bot, tap.person.id, text, markup)
@@ -131,7 +132,7 @@ class LetterButtons:
     async def remind(self, tap: Tap) -> str | None:
         """One reminder per draft, a day from now; a second tap says it is already set."""
         run = self.use.store.run
-        found = await run(self.use.reminders.remind, tap.person, tap.letter_id, utcnow())
+        found = await run(self.use.actions.remind, tap.person, tap.letter_id, utcnow())
         match found:
             case None:
                 return toast("letter_gone")

@@ -11,6 +11,7 @@ from telegram.ext import CallbackContext
 
 from bot import flow
 from bot.supporters.outcomes import (
+    CampaignClosed,
     Edited,
     KitReady,
     LetterGone,
@@ -68,6 +69,26 @@ class OutcomeMessages:
             case NoDraft():
                 text = render("no_draft", from_button=query is not None)
                 await send(bot, chat_id, text, keyboards.write_keyboard())
+            case CampaignClosed():
+                await self.show_closed(context, chat_id, outcome, query)
+
+    async def show_closed(
+        self,
+        context: Context,
+        chat_id: int,
+        closed: CampaignClosed,
+        query: CallbackQuery | None = None,
+    ) -> None:
+        """The campaign takes no letters now: say why, and offer the open ones."""
+        known = self.use.desks.get(closed.campaign_id)
+        campaign = self.use.local_campaign(closed.campaign_id) if known else None
+        offered = [self.use.local_campaign(c.id) for c in closed.open_campaigns]
+        text = render("campaign_closed", campaign=campaign, state=closed.state, offered=offered)
+        markup = keyboards.campaigns_keyboard(offered)
+        if query is not None:
+            await edit_or_send(context.bot, query, text, markup)
+        else:
+            await send(context.bot, chat_id, text, markup)
 
     async def _show_letters(
         self,
@@ -88,7 +109,9 @@ class OutcomeMessages:
         for letter in letters:
             await send_letter(context.bot, chat_id, letter)
         if outcome.unreached:
-            unreached = [(self._label(label), why) for label, why in outcome.unreached]
+            unreached = [
+                (self._label(label, outcome.campaign_id), why) for label, why in outcome.unreached
+            ]
             await send(context.bot, chat_id, render("unreached", unreached=unreached))
 
     def prompt(
@@ -100,15 +123,15 @@ class OutcomeMessages:
             prompt=asked.prompt,
             error=error,
             notice=asked.draft.notice,
-            story_prompts=self.use.local_campaign().story_prompts,
+            story_prompts=self.use.local_campaign(asked.campaign_id).story_prompts,
         )
-        prompt = self._local_choices(asked.prompt)
+        prompt = self._local_choices(asked.prompt, asked.campaign_id)
         return text, keyboards.prompt_keyboard(prompt, asked.draft_id, asked.revision)
 
-    def _local_choices(self, prompt: flow.Prompt) -> flow.Prompt:
+    def _local_choices(self, prompt: flow.Prompt, campaign_id: str) -> flow.Prompt:
         """The prompt's offices and demands named in the supporter's language."""
-        local = self.use.local_campaign()
-        if local is self.use.campaign:  # English (or nothing translated): already so named
+        local = self.use.local_campaign(campaign_id)
+        if local is self.use.campaign_of(campaign_id):  # English, or nothing translated
             return prompt
         names = {d.id: d.title for d in local.demands}
         names |= {t.id: t.label for t in local.all_targets}
@@ -118,10 +141,11 @@ class OutcomeMessages:
             asks=tuple(replace(c, label=names.get(c.id, c.label)) for c in prompt.asks),
         )
 
-    def _label(self, english: str) -> str:
+    def _label(self, english: str, campaign_id: str) -> str:
         """An office's label in the supporter's language (the use cases speak English)."""
-        english_targets = self.use.campaign.all_targets
-        pairs = zip(english_targets, self.use.local_campaign().all_targets, strict=True)
+        english_targets = self.use.campaign_of(campaign_id).all_targets
+        local_targets = self.use.local_campaign(campaign_id).all_targets
+        pairs = zip(english_targets, local_targets, strict=True)
         return next((local.label for base, local in pairs if base.label == english), english)
 
     async def show_prompt(

@@ -29,19 +29,25 @@ class ProfileHandlers:
         self.use = use
 
     async def demands(self, update: Update, context: Context) -> None:
-        await self.send_demands(context, person_of(update).id)
+        person = person_of(update)
+        await self.send_demands(context, person, person.id)
 
-    async def send_demands(self, context: Context, chat_id: int) -> None:
-        text = render("demands", campaign=self.use.local_campaign())
+    async def send_demands(self, context: Context, person: Person, chat_id: int) -> None:
+        """What the supporter's current campaign asks."""
+        campaign = await self.use.current(person)
+        text = render("demands", campaign=self.use.local_campaign(campaign.id))
         await send(context.bot, chat_id, text, keyboards.write_keyboard())
 
     async def help(self, update: Update, context: Context) -> None:
-        text = render("help", campaign=self.use.local_campaign())
-        await send(context.bot, person_of(update).id, text)
+        await self._send_help(context, person_of(update), unknown=False)
 
     async def unknown_command(self, update: Update, context: Context) -> None:
-        text = render("help", campaign=self.use.local_campaign(), unknown=True)
-        await send(context.bot, person_of(update).id, text)
+        await self._send_help(context, person_of(update), unknown=True)
+
+    async def _send_help(self, context: Context, person: Person, *, unknown: bool) -> None:
+        campaign = await self.use.current(person)
+        text = render("help", campaign=self.use.local_campaign(campaign.id), unknown=unknown)
+        await send(context.bot, person.id, text)
 
     async def privacy(self, update: Update, context: Context) -> None:
         await send(context.bot, person_of(update).id, render("privacy"))
@@ -57,16 +63,19 @@ class ProfileHandlers:
 
     async def me(self, update: Update, context: Context) -> None:
         person = person_of(update)
-        await self.use.store.run(profile.welcome, person, None)  # /me may come before /start
+        # /me may come before /start
+        await self.use.store.run(profile.welcome, person, None, None, self.use.campaign.id)
         await self._send_me(context, person)
 
     async def _send_me(
         self, context: Context, person: Person, query: CallbackQuery | None = None
     ) -> None:
-        impact = await self.use.store.run(engagement.impact, self.use.campaign.id, person)
+        campaign = await self.use.current(person)
+        impact = await self.use.store.run(engagement.impact, campaign.id, person)
         if impact is None:
             return
-        text = render("me", impact=impact, link=invite_link(context.bot, impact.invite_code))
+        link = invite_link(context.bot, self.use.invite_payload(campaign.id, impact.invite_code))
+        text = render("me", impact=impact, link=link)
         markup = keyboards.me_keyboard(impact.opted_in, has_place=impact.place is not None)
         if query is not None:
             await edit_or_send(context.bot, query, text, markup)
@@ -75,7 +84,7 @@ class ProfileHandlers:
 
     async def stop(self, update: Update, context: Context) -> None:
         person = person_of(update)
-        await self.use.store.run(engagement.set_updates, person, False)
+        await self.use.store.run(engagement.stop_all_updates, person)
         cancelled = await self.use.store.run(self.use.reminders.cancel, person)
         text = render("updates", on=False, reminders_cancelled=cancelled)
         await send(context.bot, person.id, text)
@@ -86,10 +95,11 @@ class ProfileHandlers:
         """The menu buttons other than a new or resumed letter; the toast to answer with."""
         run = self.use.store.run
         if action.action == "demands":
-            await self.send_demands(context, chat_id_of(query))
+            await self.send_demands(context, person, chat_id_of(query))
         elif action.action in ("updates_on", "updates_off", "offer_yes", "offer_no"):
             on = action.action in ("updates_on", "offer_yes")
-            if not await run(engagement.set_updates, person, on):
+            campaign = await self.use.current(person)
+            if not await run(engagement.set_updates, person, on, campaign.id):
                 return toast("start_first")
             if action.action.startswith("updates"):
                 chat = Person(chat_id_of(query))

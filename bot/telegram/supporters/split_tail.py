@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from bot import flow
 from bot.store import Conversation, Repo
 from bot.store.models import utcnow
+from bot.supporters.desks import DraftingRouter
 from bot.supporters.drafting import Drafting
 from bot.supporters.outcomes import Outcome
 from bot.supporters.views import Person
@@ -20,7 +21,11 @@ SPLIT_TAIL_WINDOW = timedelta(seconds=10)
 
 
 def receive_text(
-    repo: Repo, drafting: Drafting, person: Person, text: str, now: datetime | None = None
+    repo: Repo,
+    drafting: Drafting | DraftingRouter,
+    person: Person,
+    text: str,
+    now: datetime | None = None,
 ) -> Outcome:
     """A supporter's text, refused as a split text's tail, else handed to the drafting."""
     conversation = repo.conversation(person.id)
