@@ -4,9 +4,11 @@ command, or a neutral toast for a button."""
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -22,6 +24,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.campaign import Campaign
+from bot.campaign.model import CampaignState
 from bot.store import Store
 from bot.telegram import i18n, texts
 from bot.telegram.render import render
@@ -33,6 +36,9 @@ Context = ContextTypes.DEFAULT_TYPE
 
 ADMIN_COMMANDS = ("stats", "export", "broadcast", "reload")  # described in admin_command.html.j2
 ADMIN_PREFIX = "a"  # callback data of admin buttons: "a|..."
+MAX_CALLBACK_DATA = 64  # bytes, Telegram's limit on a button's callback data
+LABEL_TITLE = 80  # characters of a campaign's title on a button or in a preview
+NAMED_SHOWN = 40  # characters of an unknown campaign id repeated back to the organizer
 _MENUS_SET = "admin_menus_set"
 
 
@@ -91,6 +97,62 @@ class AdminCommand:
     @property
     def store(self) -> Store:
         return self.use.store
+
+    @property
+    def several(self) -> bool:
+        """Whether the bot runs more than one campaign: then organizers pick which one."""
+        return len(self.use.catalogue.campaigns) > 1
+
+    def campaign_named(self, campaign_id: str) -> Campaign | None:
+        """The catalogue's campaign with that id; None for one that is not (or no longer) in
+        it, which the caller answers politely."""
+        return self.use.catalogue.get(campaign_id)
+
+    def choices(self, now: datetime, *, but: str | None = None) -> list[Campaign]:
+        """The campaigns to pick from (all but `but`), in `picker_order`."""
+        campaigns = picker_order(self.use.catalogue.campaigns, self.campaign, now)
+        return [campaign for campaign in campaigns if campaign.id != but]
+
+    def picker(self, data: Callable[[Campaign], str]) -> list[tuple[str, str]]:
+        """One button per campaign: its title, with its state when it is not open;
+        `data(campaign)` is its callback data."""
+        now = datetime.now(UTC)
+        return [(campaign_label(campaign, now), data(campaign)) for campaign in self.choices(now)]
+
+    def unknown_campaign(self, named: str) -> str:
+        """The answer to a command naming a campaign the bot does not run: its ids."""
+        if len(named) > NAMED_SHOWN:
+            named = named[: NAMED_SHOWN - 1] + "…"
+        return render("admin_campaigns", what="unknown", named=named, ids=self.use.catalogue.ids)
+
+
+def picker_order(campaigns: Iterable[Campaign], default: Campaign, now: datetime) -> list[Campaign]:
+    """The default campaign first, then the open ones, then the others (each by id)."""
+    rest = [campaign for campaign in campaigns if campaign.id != default.id]
+    opened = [campaign for campaign in rest if campaign.state(now) is CampaignState.OPEN]
+    others = [campaign for campaign in rest if campaign.state(now) is not CampaignState.OPEN]
+    return [default, *opened, *others]
+
+
+def campaign_label(campaign: Campaign, now: datetime) -> str:
+    """A campaign's button: its title (shortened), and its state when not open."""
+    title = shortened(campaign.title)
+    state = campaign.state(now)
+    return button_label("campaign", title=title, state="" if state is CampaignState.OPEN else state)
+
+
+def shortened(title: str) -> str:
+    """A campaign's title cut to LABEL_TITLE characters, for a button or a preview."""
+    return title if len(title) <= LABEL_TITLE else title[: LABEL_TITLE - 1].rstrip() + "…"
+
+
+def callback_data(*parts: str) -> str:
+    """An admin button's callback data after its prefix, checked against Telegram's limit (a
+    campaign id is at most 24 characters, so every organizer button fits)."""
+    data = "|".join(parts)
+    if len(f"{ADMIN_PREFIX}|{data}".encode()) > MAX_CALLBACK_DATA:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
 
 
 Command = TypeVar("Command", bound=AdminCommand)
@@ -154,6 +216,11 @@ def toast(key: str) -> str:
     return render("admin_toast", toast=key)
 
 
+def campaign_gone() -> str:
+    """The toast for a button naming a campaign the bot no longer runs."""
+    return toast("campaign_gone")
+
+
 def buttons(rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     """One button a row: (label, callback data after the admin prefix)."""
     return InlineKeyboardMarkup(
@@ -165,8 +232,9 @@ def buttons(rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
 
 
 def button_label(key: str, **values: Any) -> str:
-    """An organizer's button label, from admin_button.html.j2."""
-    return render("admin_button", button=key, **values)
+    """An organizer's button label, from admin_button.html.j2: plain text, so a campaign
+    title's "&" (escaped by the template) shows as itself."""
+    return html.unescape(render("admin_button", button=key, **values))
 
 
 async def edit_in_place(query: CallbackQuery, text: str) -> None:

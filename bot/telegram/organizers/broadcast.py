@@ -1,21 +1,28 @@
 """/broadcast for organizers: the preview, the confirming tap, and the organizer's progress
-message, edited while the broadcast runs here or resumes after a restart."""
+message, edited while the broadcast runs here or resumes after a restart.
+
+With several campaigns, a broadcast goes to the supporters of one campaign: the preview names
+it (the default campaign first) and has a button for each other campaign, which previews the
+same text for that campaign's supporters instead (a new draft; the old one is cancelled)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from fractions import Fraction
 from typing import Any
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import broadcast_lifecycle
+from bot.campaign import Campaign
 from bot.store import Store, broadcast_queries
-from bot.store.broadcast_queries import Progress
+from bot.store.broadcast_queries import BroadcastStatus, Progress
+from bot.store.repo import Repo
 from bot.telegram.broadcasting.sender import LOCAL_HOLDER, ProgressCallback
 from bot.telegram.broadcasting.tasks import resume_unfinished, start_broadcast
 from bot.telegram.organizers.access import (
@@ -25,13 +32,17 @@ from bot.telegram.organizers.access import (
     admin_only,
     button_label,
     buttons,
+    callback_data,
+    campaign_gone,
+    campaign_label,
     chat_of,
     edit_in_place,
+    shortened,
     tell,
     toast,
 )
 from bot.telegram.render import MAX_MESSAGE, render
-from bot.telegram.sending import chat_id_of, is_not_modified
+from bot.telegram.sending import chat_id_of, edit_or_send, is_not_modified
 
 log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -41,10 +52,17 @@ PREVIEW_ROOM = 296
 # The longest broadcast: its preview still fits one message. Supporters get the text alone, as
 # plain text (escaped), so its visible length is its own length.
 MAX_TEXT = MAX_MESSAGE - PREVIEW_ROOM
+# With several campaigns the preview also names the campaign (its title, cut to LABEL_TITLE),
+# so the text may be that much shorter.
+CAMPAIGN_ROOM = 200
+MAX_TEXT_SEVERAL = MAX_TEXT - CAMPAIGN_ROOM
 # Telegram's fee in Stars for each message of a paid broadcast sent beyond the free rate
 # (`allow_paid_broadcast`, Bot API: "a fee of 0.1 Telegram Stars per message").
 PAID_FEE_PER_MESSAGE = Fraction(1, 10)
-BUTTONS = "bc"  # callback data of this command's buttons: "a|bc|<broadcast id>|go" or "|no"
+# Callback data of this command's buttons: "a|bc|<broadcast id>|go" or "|no", and, with
+# several campaigns, "a|bc|<broadcast id>|to|<campaign id>" (the text to another campaign).
+BUTTONS = "bc"
+TO = "to"
 
 
 @dataclass
@@ -70,39 +88,78 @@ class BroadcastCommand(AdminCommand):
         message = update.effective_message
         text = _after_command(message.text if message and message.text else "")
         user = update.effective_user
+        campaign = self.campaign
         try:
             preview = await self.store.run(
                 broadcast_lifecycle.create,
-                self.campaign.id,
-                checked_text(text),
+                campaign.id,
+                checked_text(text, MAX_TEXT_SEVERAL if self.several else MAX_TEXT),
                 user.id if user else 0,
                 paid=self.paid,
             )
         except broadcast_lifecycle.BroadcastTextError as error:
             await context.bot.send_message(chat_id, refusal(error))
             return
-        markup = None
+        html, markup = self._shown(preview, campaign)
+        await context.bot.send_message(chat_id, html, reply_markup=markup)
+
+    def _shown(
+        self, preview: broadcast_lifecycle.Preview, campaign: Campaign
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        """The preview and its buttons: Send and Cancel when anyone would get it, and with
+        several campaigns one button for each other campaign's supporters."""
+        data = f"{BUTTONS}|{preview.broadcast_id}"
+        rows: list[tuple[str, str]] = []
         if preview.recipients:
-            data = f"{BUTTONS}|{preview.broadcast_id}"
-            confirm = [
+            rows += [
                 (button_label("send", recipients=preview.recipients), f"{data}|go"),
                 (button_label("cancel"), f"{data}|no"),
             ]
-            markup = buttons(confirm)
-        await context.bot.send_message(chat_id, preview_html(preview), reply_markup=markup)
+        if not self.several:
+            return preview_html(preview), buttons(rows) if rows else None
+        now = datetime.now(UTC)
+        rows += [
+            (
+                button_label("instead", campaign=campaign_label(other, now)),
+                callback_data(BUTTONS, str(preview.broadcast_id), TO, other.id),
+            )
+            for other in self.choices(now, but=campaign.id)
+        ]
+        return preview_html(preview, campaign), buttons(rows) if rows else None
 
     @admin_button
     async def on_button(
         self, context: Context, query: CallbackQuery, parts: list[str]
     ) -> str | None:
-        if len(parts) != 3 or parts[0] != BUTTONS or not parts[1].isdecimal():
+        if len(parts) not in (3, 4) or parts[0] != BUTTONS or not parts[1].isdecimal():
             return toast("out_of_date")
         try:
+            if len(parts) == 4:
+                if parts[2] != TO:
+                    return toast("out_of_date")
+                return await self._retarget(context, query, int(parts[1]), parts[3])
             return await self._tapped(context, query, int(parts[1]), parts[2])
         except Exception:
             log.exception("a broadcast button failed")
             await tell(context, chat_id_of(query), render("broadcast_error", started=True))
             return toast("failed")
+
+    async def _retarget(
+        self, context: Context, query: CallbackQuery, broadcast_id: int, campaign_id: str
+    ) -> str | None:
+        """The draft's text to another campaign's supporters: a new draft and its preview in
+        place of the old one, which is cancelled (so its Send button sends nothing)."""
+        campaign = self.campaign_named(campaign_id)
+        if campaign is None:
+            return campaign_gone()
+        preview = await self.store.run(
+            _redirected, broadcast_id, campaign.id, query.from_user.id, self.paid
+        )
+        if preview is None:
+            return toast("already_started")
+        html, markup = self._shown(preview, campaign)
+        await edit_or_send(context.bot, query, html, markup)
+        return None
 
     async def _tapped(
         self, context: Context, query: CallbackQuery, broadcast_id: int, action: str
@@ -206,13 +263,31 @@ class ProgressReport:
         await self.show(progress)
 
 
-def checked_text(text: str) -> str:
+def _redirected(
+    repo: Repo, broadcast_id: int, campaign_id: str, created_by: int, paid: bool
+) -> broadcast_lifecycle.Preview | None:
+    """In one transaction: a draft's text as a new draft for `campaign_id`, the old draft
+    cancelled; None if it is no longer a draft (started, cancelled, unknown). An organizer's
+    taps are handled one at a time, so nothing starts it between the check and the cancel."""
+    try:
+        if broadcast_queries.progress(repo, broadcast_id).status is not BroadcastStatus.DRAFT:
+            return None
+    except LookupError:
+        return None
+    text = broadcast_queries.broadcast_text(repo, broadcast_id)
+    if not broadcast_queries.cancel(repo, broadcast_id):
+        return None
+    return broadcast_lifecycle.create(repo, campaign_id, text, created_by, paid=paid)
+
+
+def checked_text(text: str, limit: int = MAX_TEXT) -> str:
     """The organizer's text as it will go out, if it fits under the preview's header: its
-    length as Telegram counts it, in UTF-16 code units (an emoji outside the BMP is two)."""
+    length as Telegram counts it, in UTF-16 code units (an emoji outside the BMP is two).
+    `limit`: MAX_TEXT, or MAX_TEXT_SEVERAL when the preview names the campaign."""
     cleaned = broadcast_lifecycle.clean_text(text)
     length = len(cleaned.encode("utf-16-le", "surrogatepass")) // 2
-    if length > MAX_TEXT:
-        raise broadcast_lifecycle.BroadcastTextError(length, MAX_TEXT)
+    if length > limit:
+        raise broadcast_lifecycle.BroadcastTextError(length, limit)
     return cleaned
 
 
@@ -223,11 +298,17 @@ def max_fee(recipients: int) -> int | float:
     return int(fee) if fee.denominator == 1 else float(fee)
 
 
-def preview_html(preview: broadcast_lifecycle.Preview) -> str:
-    """What the organizer confirms: who gets it, what a paid broadcast may cost, the text."""
+def preview_html(preview: broadcast_lifecycle.Preview, campaign: Campaign | None = None) -> str:
+    """What the organizer confirms: who gets it (the supporters of `campaign`, named when the
+    bot runs several), what a paid broadcast may cost, the text."""
     fee = float(PAID_FEE_PER_MESSAGE)
+    title = shortened(campaign.title) if campaign is not None else None
     return render(
-        "broadcast_preview", preview=preview, max_fee=max_fee(preview.recipients), fee=fee
+        "broadcast_preview",
+        preview=preview,
+        max_fee=max_fee(preview.recipients),
+        fee=fee,
+        campaign=title,
     )
 
 

@@ -9,7 +9,7 @@ from telegram import CallbackQuery
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.telegram.broadcasting.sender import LOCAL_HOLDER
-from bot.telegram.organizers import broadcast, export
+from bot.telegram.organizers import broadcast, export, stats
 from bot.telegram.organizers.access import (
     ADMIN_PREFIX,
     AdminCommand,
@@ -58,13 +58,16 @@ class AdminHandlers(AdminCommand):
         ]:
             pattern = rf"^{ADMIN_PREFIX}\|{prefix}\|"
             app.add_handler(CallbackQueryHandler(on_button, pattern=pattern))
-        app.add_handler(CallbackQueryHandler(self.out_of_date, pattern=rf"^{ADMIN_PREFIX}\|"))
+        app.add_handler(CallbackQueryHandler(self.other_button, pattern=rf"^{ADMIN_PREFIX}\|"))
 
     @admin_button
-    async def out_of_date(
+    async def other_button(
         self, context: Context, query: CallbackQuery, parts: list[str]
     ) -> str | None:
-        """Any other admin button: one this version no longer has."""
+        """Any other admin button: the /stats campaign picker's, or one this version no
+        longer has."""
+        if parts and parts[0] == stats.BUTTONS:
+            return await self.stats.picked(context, query, parts)
         return toast("out_of_date")
 
     async def resume(self, app: AnyApplication) -> None:
