@@ -72,6 +72,20 @@ def create(
     return Preview(broadcast_queries.row_id(row), row.text, row.recipients, paid)
 
 
+def redirect(
+    repo: Repo, broadcast_id: int, campaign_id: str, created_by: int, *, paid: bool = False
+) -> Preview | None:
+    """A draft's text as a new draft for another campaign's supporters, the old draft
+    cancelled; None if it is no longer a draft (started, cancelled) or unknown."""
+    try:
+        text = broadcast_queries.broadcast_text(repo, broadcast_id)
+    except LookupError:
+        return None
+    if not broadcast_queries.cancel_draft(repo, broadcast_id):
+        return None
+    return create(repo, campaign_id, text, created_by, paid=paid)
+
+
 def start(repo: Repo, broadcast_id: int) -> Progress:
     """Fix the recipient list and mark the broadcast sending. Starting twice changes nothing."""
     broadcast_queries.start_sending(repo, broadcast_id)

@@ -489,3 +489,21 @@ def test_instances_claiming_at_the_same_moment_both_get_people(database_url: str
                 thread.join()
             assert [len(got[0]), len(got[1])] == [10, 10]
             assert not {r.delivery_id for r in got[0]} & {r.delivery_id for r in got[1]}
+
+
+def test_a_draft_redirected_to_another_campaign_replaces_it_once(tmp_store: Store) -> None:
+    """The organizer's "to another campaign instead": a new draft with that campaign's count,
+    the old one cancelled, so its Send sends nothing; a started broadcast is never redirected."""
+    add_people(tmp_store, 3)
+    add_people(tmp_store, 2, start=2000, campaign=OTHER)
+    draft_id = new_broadcast(tmp_store, "Rally on Sunday")
+    moved = tmp_store.call(broadcasts.redirect, draft_id, OTHER, ORGANIZER)
+    assert moved is not None and (moved.text, moved.recipients) == ("Rally on Sunday", 2)
+    assert tmp_store.call(broadcast_queries.progress, draft_id).status == "cancelled"
+    assert not tmp_store.call(broadcast_queries.start_sending, draft_id)  # the old Send
+    assert tmp_store.call(broadcasts.redirect, draft_id, CAMPAIGN, ORGANIZER) is None  # again
+
+    tmp_store.call(broadcasts.start, moved.broadcast_id)
+    assert tmp_store.call(broadcasts.redirect, moved.broadcast_id, CAMPAIGN, ORGANIZER) is None
+    assert tmp_store.call(broadcast_queries.progress, moved.broadcast_id).status == "sending"
+    assert tmp_store.call(broadcasts.redirect, 999_999, CAMPAIGN, ORGANIZER) is None  # unknown

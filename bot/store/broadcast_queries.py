@@ -236,6 +236,20 @@ def cancel(repo: Repo, broadcast_id: int) -> bool:
     )
 
 
+def cancel_draft(repo: Repo, broadcast_id: int) -> bool:
+    """Cancel a broadcast only while it is a draft: one conditional statement, so a Send that
+    started it first (here or on another instance) wins, and this changes nothing."""
+    return bool(
+        repo.bulk(
+            update(Broadcast)
+            .where(
+                col(Broadcast.id) == broadcast_id, col(Broadcast.status) == BroadcastStatus.DRAFT
+            )
+            .values(status=BroadcastStatus.CANCELLED, finished_at=utcnow()),
+        )
+    )
+
+
 def unfinished(repo: Repo) -> list[int]:
     """Broadcasts that are sending (a restart must resume them), oldest first."""
     rows = repo.session.exec(

@@ -15,14 +15,13 @@ from fractions import Fraction
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import broadcast_lifecycle
 from bot.campaign import Campaign
-from bot.store import Store, broadcast_queries
-from bot.store.broadcast_queries import BroadcastStatus, Progress
-from bot.store.repo import Repo
+from bot.store import broadcast_queries
+from bot.store.broadcast_queries import Progress
+from bot.telegram.broadcasting.report import ProgressReport
 from bot.telegram.broadcasting.sender import LOCAL_HOLDER, ProgressCallback
 from bot.telegram.broadcasting.tasks import resume_unfinished, start_broadcast
 from bot.telegram.organizers.access import (
@@ -42,7 +41,7 @@ from bot.telegram.organizers.access import (
     toast,
 )
 from bot.telegram.render import MAX_MESSAGE, render
-from bot.telegram.sending import chat_id_of, edit_or_send, is_not_modified
+from bot.telegram.sending import chat_id_of, edit_or_send
 
 log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -153,7 +152,11 @@ class BroadcastCommand(AdminCommand):
         if campaign is None:
             return campaign_gone()
         preview = await self.store.run(
-            _redirected, broadcast_id, campaign.id, query.from_user.id, self.paid
+            broadcast_lifecycle.redirect,
+            broadcast_id,
+            campaign.id,
+            query.from_user.id,
+            paid=self.paid,
         )
         if preview is None:
             return toast("already_started")
@@ -230,54 +233,6 @@ class BroadcastCommand(AdminCommand):
     def _track(self, broadcast_id: int, task: asyncio.Task[Progress]) -> None:
         self._sending.add(broadcast_id)
         task.add_done_callback(lambda _: self._sending.discard(broadcast_id))
-
-
-class ProgressReport:
-    """Edits the organizer's broadcast message with progress, then the final report."""
-
-    def __init__(self, bot: Any, store: Store, broadcast_id: int) -> None:
-        self.bot = bot
-        self.store = store
-        self.broadcast_id = broadcast_id
-
-    async def show(self, progress: Progress) -> None:
-        target = await self.store.run(broadcast_queries.report_message, self.broadcast_id)
-        if target is None:
-            return
-        chat_id, message_id = target
-        try:
-            await self.bot.edit_message_text(
-                render("broadcast_progress", progress=progress),
-                chat_id=chat_id,
-                message_id=message_id,
-            )
-        except BadRequest as error:
-            if not is_not_modified(error):
-                log.info("could not update the broadcast report: %s", error.message)
-
-    async def final(self, task: asyncio.Task[Progress]) -> None:
-        try:
-            progress = await task
-        except asyncio.CancelledError:
-            return
-        await self.show(progress)
-
-
-def _redirected(
-    repo: Repo, broadcast_id: int, campaign_id: str, created_by: int, paid: bool
-) -> broadcast_lifecycle.Preview | None:
-    """In one transaction: a draft's text as a new draft for `campaign_id`, the old draft
-    cancelled; None if it is no longer a draft (started, cancelled, unknown). An organizer's
-    taps are handled one at a time, so nothing starts it between the check and the cancel."""
-    try:
-        if broadcast_queries.progress(repo, broadcast_id).status is not BroadcastStatus.DRAFT:
-            return None
-    except LookupError:
-        return None
-    text = broadcast_queries.broadcast_text(repo, broadcast_id)
-    if not broadcast_queries.cancel(repo, broadcast_id):
-        return None
-    return broadcast_lifecycle.create(repo, campaign_id, text, created_by, paid=paid)
 
 
 def checked_text(text: str, limit: int = MAX_TEXT) -> str:
