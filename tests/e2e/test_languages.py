@@ -106,6 +106,8 @@ async def test_a_whole_conversation_in_the_supporters_language(
     letter = s.letters()[0]
     await s.tap_data(letter, next(d for _, d in letter.buttons if d and d.endswith("|sent")))
     await s.say("/demands")  # the campaign's own texts, translated by the campaign file
+    await s.say("/campaigns")  # the open campaigns, by their translated titles and summaries
+    await s.say("/start c-no-such-campaign")  # one the bot does not run: the open ones offered
     await assert_clean(running_bot, caplog)
 
     # What stays English on screen is the campaign's data it does not translate (names, holders,
