@@ -5,10 +5,10 @@ first and runs in its transaction."""
 from __future__ import annotations
 
 from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.store.models import Participation
+from bot.store.once import insert_once
 from bot.store.repo import Repo
 
 
@@ -35,15 +35,7 @@ def join(
     row = Participation(
         supporter_id=supporter_id, campaign_id=campaign_id, source=source, referrer_id=referrer_id
     )
-    try:
-        with repo.session.begin_nested():
-            repo.session.add(row)
-        return row, True
-    except IntegrityError:  # another instance made it first
-        existing = participation(repo, supporter_id, campaign_id)
-        if existing is None:
-            raise
-        return existing, False
+    return insert_once(repo.session, row, lambda: participation(repo, supporter_id, campaign_id))
 
 
 def invited_count(repo: Repo, supporter_id: int, campaign_id: str) -> int:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.store.models import Letter, Party, utcnow
+from bot.store.once import insert_once
 from bot.store.repo import Repo
 
 OPEN, ENDED = "open", "ended"
@@ -26,15 +26,7 @@ def by_code(repo: Repo, code: str) -> Party | None:
 
 def add(repo: Repo, party: Party) -> tuple[Party, bool]:
     """Insert, or the party another tap or instance opened in the chat first (False)."""
-    try:
-        with repo.session.begin_nested():
-            repo.session.add(party)
-    except IntegrityError:
-        found = open_in(repo, party.chat_id)
-        if found is None:
-            raise
-        return found, False
-    return party, True
+    return insert_once(repo.session, party, lambda: open_in(repo, party.chat_id))
 
 
 def end(repo: Repo, party_id: int) -> bool:

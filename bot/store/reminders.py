@@ -12,10 +12,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import exists, func, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.store.models import Letter, Reminder
+from bot.store.once import insert_once
 from bot.store.repo import Repo
 
 
@@ -47,15 +47,7 @@ def schedule(
     reminder = Reminder(
         supporter_id=supporter_id, draft_id=draft_id, campaign_id=campaign_id, due_at=due_at
     )
-    try:
-        with repo.session.begin_nested():
-            repo.session.add(reminder)
-    except IntegrityError:
-        raced = pending_for(repo, draft_id)
-        if raced is None:
-            raise
-        return raced, False
-    return reminder, True
+    return insert_once(repo.session, reminder, lambda: pending_for(repo, draft_id))
 
 
 def due_ids(repo: Repo, campaign_ids: Collection[str], now: datetime, limit: int) -> list[int]:

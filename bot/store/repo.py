@@ -18,6 +18,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import Session, col, select
 
 from bot.store.models import DraftRow, Letter, LetterDemand, Supporter, as_utc, utcnow
+from bot.store.once import insert_once
 
 
 @dataclass(frozen=True)
@@ -99,15 +100,7 @@ class Repo:
 
     def add_supporter(self, supporter: Supporter) -> tuple[Supporter, bool]:
         """Insert, or return the row another instance inserted first; True when created."""
-        try:
-            with self.session.begin_nested():
-                self.session.add(supporter)
-            return supporter, True
-        except IntegrityError:
-            existing = self.supporter(supporter.telegram_id)
-            if existing is None:
-                raise
-            return existing, False
+        return insert_once(self.session, supporter, lambda: self.supporter(supporter.telegram_id))
 
     def supporter_by_public_id(self, public_id: str) -> Supporter | None:
         return self.session.exec(select(Supporter).where(Supporter.public_id == public_id)).first()
