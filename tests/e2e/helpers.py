@@ -268,3 +268,17 @@ def texts(fake: FakeTelegram, user_id: int | None = None) -> Iterator[str]:
         for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
             for button in row:
                 yield str(button.get("text", ""))
+
+
+async def assert_clean_but_menu(bot: RunningBot, caplog: Any) -> None:
+    """`assert_clean`, but for the one expected Bot API error: an organizer's menu set at
+    start-up, before they ever wrote to the bot ("chat not found")."""
+    await settle(bot)
+    errors = [
+        c.describe()
+        for c in bot.fake.errors
+        if not (c.method == "setMyCommands" and "chat not found" in (c.error or ""))
+    ]
+    assert errors == []
+    assert bot.fake.unanswered_callbacks() == []
+    assert not error_records(caplog)

@@ -12,7 +12,13 @@ import pytest
 from bot.campaign import find_campaign, load_campaign
 from bot.campaign.freshness import stale_items
 from tests.e2e.conftest import TEST_TOKEN, RunningBot, Supporter, start_bot, stop_bot
-from tests.e2e.helpers import drive_to_letters, error_records, settle, supporter_row, wait_answered
+from tests.e2e.helpers import (
+    assert_clean_but_menu,
+    drive_to_letters,
+    settle,
+    supporter_row,
+    wait_answered,
+)
 from tests.fakes.telegram_api import FakeTelegram
 
 ORGANIZER = 9001
@@ -176,19 +182,6 @@ async def test_broadcast_preview_confirm_and_report(admin_bot, make_supporter, c
     )
     assert "already" in (await wait_answered(fake, query) or "")
     assert sum("The vote is on" in m.content for f in fans for m in fake.chat(f.id)) == 4
-
-
-async def assert_clean_but_menu(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
-    """No Bot API error but the expected one: the organizer's menu before they ever wrote."""
-    await settle(bot)
-    errors = [
-        c.describe()
-        for c in bot.fake.errors
-        if not (c.method == "setMyCommands" and "chat not found" in (c.error or ""))
-    ]
-    assert errors == []
-    assert bot.fake.unanswered_callbacks() == []
-    assert not error_records(caplog)
 
 
 async def test_bot_start_resumes_an_interrupted_broadcast_and_reports(

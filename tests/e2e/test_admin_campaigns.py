@@ -16,7 +16,12 @@ from bot.campaign.catalogue import load_catalogue
 from bot.paths import CAMPAIGNS_DIR
 from bot.store.models import Broadcast
 from tests.e2e.conftest import RunningBot, Supporter, start_bot, stop_bot
-from tests.e2e.helpers import drive_to_letters, error_records, settle, wait_answered
+from tests.e2e.helpers import (
+    assert_clean_but_menu,
+    drive_to_letters,
+    settle,
+    wait_answered,
+)
 from tests.fakes.telegram_api import BotMessage, FakeTelegram
 
 ORGANIZER = 9001
@@ -59,20 +64,6 @@ async def several(
         yield bot
     finally:
         await stop_bot(bot)
-
-
-async def clean_but_menu(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
-    """No Bot API error but the organizer's menu at start-up (they had never written), every
-    tap answered, nothing logged at ERROR."""
-    await settle(bot)
-    errors = [
-        c.describe()
-        for c in bot.fake.errors
-        if not (c.method == "setMyCommands" and "chat not found" in (c.error or ""))
-    ]
-    assert errors == []
-    assert bot.fake.unanswered_callbacks() == []
-    assert not error_records(caplog)
 
 
 def organizer_of(make_supporter) -> Supporter:
@@ -149,7 +140,7 @@ async def test_stats_asks_which_campaign_and_shows_its_own_counts(
     unknown = await organizer.say("/stats autumn")
     assert "no campaign with the id autumn" in unknown.content
     assert "lachin-2023, next-2099, old-2020, spring" in unknown.content
-    await clean_but_menu(several, caplog)
+    await assert_clean_but_menu(several, caplog)
 
 
 def csv_rows(message: BotMessage) -> list[dict[str, str]]:
@@ -199,7 +190,7 @@ async def test_export_of_the_picked_campaign_only(
     assert "no campaign with the id autumn" in unknown.content
     usage = await organizer.say("/export spring everything")
     assert "/export campaign-id letters" in usage.content
-    await clean_but_menu(several, caplog)
+    await assert_clean_but_menu(several, caplog)
 
 
 async def test_broadcast_to_another_campaigns_supporters(
@@ -247,7 +238,7 @@ async def test_broadcast_to_another_campaigns_supporters(
     with several.store.transaction() as repo:
         rows = [(b.campaign_id, b.status) for b in repo.session.exec(select(Broadcast))]
     assert sorted(rows) == [(DEFAULT, "cancelled"), ("spring", "done")]
-    await clean_but_menu(several, caplog)
+    await assert_clean_but_menu(several, caplog)
 
 
 async def test_picker_buttons_are_organizers_only_and_a_gone_campaign_is_answered(
@@ -286,7 +277,7 @@ async def test_picker_buttons_are_organizers_only_and_a_gone_campaign_is_answere
     assert not fake.calls_to("sendDocument") and not fake.calls_to("sendPhoto")
     query = await organizer.tap_data(preview, "a|ex|c|everything|spring")
     assert fake.callback(query).answer_text == "That button is out of date."
-    await clean_but_menu(several, caplog)
+    await assert_clean_but_menu(several, caplog)
 
 
 async def test_one_campaign_in_the_catalogue_asks_nothing(
@@ -311,6 +302,6 @@ async def test_one_campaign_in_the_catalogue_asks_nothing(
         await fake.wait_for(lambda f: f.calls_to("sendDocument"))
         await settle(bot)
         assert not any("Which campaign" in m.content for m in fake.chat(ORGANIZER))
-        await clean_but_menu(bot, caplog)
+        await assert_clean_but_menu(bot, caplog)
     finally:
         await stop_bot(bot)
