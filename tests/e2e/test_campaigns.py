@@ -91,6 +91,15 @@ async def test_links_lists_and_two_campaigns_at_once(
         assert supporter_row(bot, ani.id).campaign_id == BUNDLED.id
         assert participation_row(bot, ani.id).source is None  # she came by /campaigns
 
+        # Sending a library letter now (her current campaign is the other one): the updates
+        # offer is the library's, and so is the subscription.
+        await ani.tap("I sent it", ani.letters()[0])
+        thanks = ani.message_with("keep me posted")
+        assert f"start=c-{LIBRARY}_r-" in thanks.content
+        await ani.tap("🔔 Yes, keep me posted", thanks)
+        assert participation_row(bot, ani.id, LIBRARY).opted_in
+        assert not participation_row(bot, ani.id).opted_in
+
         # An invite into a campaign counts in that campaign, with its inviter.
         code = me.split(f"start=c-{LIBRARY}_")[1].split('"')[0].split()[0]
         bob = make_supporter(7002, "Bob", None)

@@ -39,9 +39,11 @@ class MenuAction:
 
 @dataclass(frozen=True)
 class CampaignAction:
-    """Write a letter in this campaign (from /campaigns, or an ended campaign's answer)."""
+    """A button about one campaign: write a letter in it (from /campaigns, or an ended
+    campaign's answer), or answer its updates offer after a letter of it was sent."""
 
     campaign_id: str
+    action: str = "write"  # one of CAMPAIGN_ACTIONS
 
 
 Callback = DraftAction | LetterAction | MenuAction | CampaignAction
@@ -49,6 +51,7 @@ Callback = DraftAction | LetterAction | MenuAction | CampaignAction
 DRAFT_ACTIONS = {"t", "a", "ok", "skip"}
 CHOICE_ACTIONS = {"t", "a"}  # the draft actions that name a choice
 LETTER_ACTIONS = {"sent", "again", "edit", "kit", "kit_sent", "nostreet", "remind", "show"}
+CAMPAIGN_ACTIONS = {"write", "updates_yes", "updates_no"}
 LANGUAGE_PREFIX = "lang_"  # "lang_hy": answer in Armenian from now on
 MENU_ACTIONS = {
     *(LANGUAGE_PREFIX + code for code in LANGUAGES),
@@ -74,6 +77,8 @@ def encode(callback: Callback) -> str:
         parts = ["l", str(callback.letter_id), callback.action]
     elif isinstance(callback, CampaignAction):
         parts = ["c", callback.campaign_id]
+        if callback.action != "write":
+            parts.append(callback.action)
     else:
         parts = ["m", callback.action]
     data = SEP.join(parts)
@@ -106,8 +111,9 @@ def decode(data: str | None) -> Callback | None:
             return LetterAction(_id(parts[1]), parts[2])
         if parts[0] == "m" and len(parts) == 2 and parts[1] in MENU_ACTIONS:
             return MenuAction(parts[1])
-        if parts[0] == "c" and len(parts) == 2 and _CAMPAIGN_ID.match(parts[1]):
-            return CampaignAction(parts[1])
+        if parts[0] == "c" and len(parts) in (2, 3) and _CAMPAIGN_ID.match(parts[1]):
+            action = parts[2] if len(parts) == 3 else "write"
+            return CampaignAction(parts[1], action) if action in CAMPAIGN_ACTIONS else None
     except ValueError:
         return None
     return None

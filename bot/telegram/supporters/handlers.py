@@ -107,8 +107,10 @@ class SupporterHandlers:
                 )
             elif isinstance(action, LetterAction):
                 answer = await self.letters.on_button(context.bot, query, person, action)
-            elif isinstance(action, CampaignAction):
+            elif isinstance(action, CampaignAction) and action.action == "write":
                 await self.conversation.on_campaign(context, query, person, action)
+            elif isinstance(action, CampaignAction):
+                answer = await self.profile.on_updates_offer(context, query, person, action)
             elif isinstance(action, MenuAction) and action.action == "letter":
                 await self.conversation.on_new_letter(context, query, person)
             elif isinstance(action, MenuAction) and action.action.startswith(LANGUAGE_PREFIX):

@@ -139,11 +139,12 @@ def me_keyboard(opted_in: bool, has_place: bool = False) -> InlineKeyboardMarkup
     return InlineKeyboardMarkup(rows)
 
 
-def updates_offer_keyboard() -> InlineKeyboardMarkup:
+def updates_offer_keyboard(campaign_id: str) -> InlineKeyboardMarkup:
+    """The updates offer after a sent letter: about that letter's campaign."""
     return InlineKeyboardMarkup(
         [
-            [_button(label("offer_yes"), MenuAction("offer_yes"))],
-            [_button(label("offer_no"), MenuAction("offer_no"))],
+            [_button(label("offer_yes"), CampaignAction(campaign_id, "updates_yes"))],
+            [_button(label("offer_no"), CampaignAction(campaign_id, "updates_no"))],
         ]
     )
 

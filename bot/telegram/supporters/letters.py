@@ -89,7 +89,11 @@ class LetterButtons:
             payload = self.use.invite_payload(letter.campaign_id, after.invite_code)
             link = invite_link(tap.bot, payload)
             text = render("after_send", link=link, offer=after.offer_updates)
-            markup = keyboards.updates_offer_keyboard() if after.offer_updates else None
+            markup = (
+                keyboards.updates_offer_keyboard(letter.campaign_id)
+                if after.offer_updates
+                else None
+            )
             await send(tap.bot, tap.person.id, text, markup)
         return toast("recorded")
 

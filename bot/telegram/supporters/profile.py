@@ -14,7 +14,7 @@ from bot.supporters.views import Person
 from bot.telegram.render import render
 from bot.telegram.sending import chat_id_of, edit_or_send, invite_link, person_of, send
 from bot.telegram.supporters import keyboards
-from bot.telegram.supporters.callbacks import MenuAction
+from bot.telegram.supporters.callbacks import CampaignAction, MenuAction
 from bot.telegram.supporters.outcomes import Context
 from bot.telegram.supporters.use_cases import UseCases
 from bot.telegram.texts import toast
@@ -89,6 +89,16 @@ class ProfileHandlers:
         text = render("updates", on=False, reminders_cancelled=cancelled)
         await send(context.bot, person.id, text)
 
+    async def on_updates_offer(
+        self, context: Context, query: CallbackQuery, person: Person, action: CampaignAction
+    ) -> str | None:
+        """The updates offer under the thanks for a sent letter: that letter's campaign."""
+        on = action.action == "updates_yes"
+        if not await self.use.store.run(engagement.set_updates, person, on, action.campaign_id):
+            return toast("start_first")
+        await edit_or_send(context.bot, query, render("updates", on=on))
+        return None
+
     async def on_menu_button(
         self, context: Context, query: CallbackQuery, person: Person, action: MenuAction
     ) -> str | None:
@@ -97,6 +107,8 @@ class ProfileHandlers:
         if action.action == "demands":
             await self.send_demands(context, person, chat_id_of(query))
         elif action.action in ("updates_on", "updates_off", "offer_yes", "offer_no"):
+            # /me's switch, about the campaign it shows (and an offer's button from before
+            # offers named their campaign)
             on = action.action in ("updates_on", "offer_yes")
             campaign = await self.use.current(person)
             if not await run(engagement.set_updates, person, on, campaign.id):

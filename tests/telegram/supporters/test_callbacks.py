@@ -6,6 +6,8 @@ import pytest
 
 from bot.telegram.supporters.callbacks import (
     MAX_CALLBACK_BYTES,
+    Callback,
+    CampaignAction,
     DraftAction,
     LetterAction,
     MenuAction,
@@ -22,8 +24,11 @@ from bot.telegram.supporters.callbacks import (
     LetterAction(123456789, "sent"),
     LetterAction(1, "again"),
     MenuAction("forget_yes"),
+    CampaignAction("lachin-2023"),
+    CampaignAction("a" * 24, "updates_yes"),  # the longest campaign id
+    CampaignAction("b_c-1", "updates_no"),
 ])  # fmt: skip
-def test_round_trip_fits_telegram(callback: DraftAction | LetterAction | MenuAction) -> None:
+def test_round_trip_fits_telegram(callback: Callback) -> None:
     data = encode(callback)
     assert len(data.encode()) <= MAX_CALLBACK_BYTES
     assert decode(data) == callback
@@ -34,6 +39,7 @@ def test_round_trip_fits_telegram(callback: DraftAction | LetterAction | MenuAct
     "d|1|2|ok|choice",
     "d|1|2|nuke", "l|abc|sent", "l|1|delete", "m|drop_tables", "m", "|||", "💥" * 20,
     "l|1|sent" + " " * 60, "d|-1|-1|ok|" + "x" * 60,
+    "c", "c|", "c|Lachin", "c|-x", "c|" + "a" * 25, "c|ok|write|x", "c|ok|delete", "c|../x",
 ])  # fmt: skip
 def test_stale_or_tampered_data_decodes_to_none(data: str | None) -> None:
     assert decode(data) is None
