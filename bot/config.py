@@ -19,6 +19,7 @@ APP_NAME = "campaign-letter-bot"
 # Plain HTTP behind the TLS-terminating proxy that Telegram reaches (8443 would suggest TLS here).
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8080
+DEFAULT_WEB_PORT = 8081
 
 
 class ConfigError(Exception):
@@ -46,6 +47,10 @@ class Settings:
     webhook_secret: str | None = None
     # Opt-in: broadcasts with `allow_paid_broadcast`, billed in the bot's Telegram Stars.
     paid_broadcasts: bool = False
+    # The Mini Apps (dashboard, letter editor): their public https address (WEB_URL), served on
+    # WEBHOOK_LISTEN:WEB_PORT beside polling, or by the webhook's own server.
+    web_url: str | None = None
+    web_port: int = DEFAULT_WEB_PORT
 
     def require_token(self) -> str:
         if not self.token:
@@ -151,16 +156,31 @@ def _parse_webhook_listen(raw: str) -> str:
     return host
 
 
-def _parse_webhook_port(raw: str) -> int:
+def _parse_port(raw: str, name: str, default: int) -> int:
     text = raw.strip()
     if not text:
-        return DEFAULT_WEBHOOK_PORT
+        return default
     if not re.fullmatch(r"[0-9]{1,5}", text) or not 1 <= int(text) <= 65535:
         raise ConfigError(
-            f"WEBHOOK_PORT must be a port number from 1 to 65535, such as "
-            f"{DEFAULT_WEBHOOK_PORT}, got {text!r}."
+            f"{name} must be a port number from 1 to 65535, such as {default}, got {text!r}."
         )
     return int(text)
+
+
+def _parse_web_url(raw: str) -> str | None:
+    """The Mini Apps' public address: Telegram opens only https pages (plain http is taken
+    for this machine itself, for trying them out and for the tests)."""
+    url = raw.strip().rstrip("/")
+    if not url:
+        return None
+    parsed = urlparse(url)
+    local = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+    if not parsed.netloc or parsed.scheme not in (("http", "https") if local else ("https",)):
+        raise ConfigError(
+            f"WEB_URL must be the public https address of the bot's web pages, such as "
+            f"https://bot.example.org (your proxy forwards it to WEB_PORT), got {url!r}."
+        )
+    return url
 
 
 def _parse_webhook_secret(raw: str) -> str | None:
@@ -208,7 +228,9 @@ def load_settings(env_file: str | os.PathLike[str] | None = None) -> Settings:
         campaigns_dir=_parse_campaigns_dir(env.get("CAMPAIGNS", "")),
         webhook_url=_parse_webhook_url(env.get("WEBHOOK_URL", ""), base_url),
         webhook_listen=_parse_webhook_listen(env.get("WEBHOOK_LISTEN", "")),
-        webhook_port=_parse_webhook_port(env.get("WEBHOOK_PORT", "")),
+        webhook_port=_parse_port(env.get("WEBHOOK_PORT", ""), "WEBHOOK_PORT", DEFAULT_WEBHOOK_PORT),
         webhook_secret=_parse_webhook_secret(env.get("WEBHOOK_SECRET", "")),
         paid_broadcasts=_parse_paid_broadcasts(env.get("PAID_BROADCASTS", "")),
+        web_url=_parse_web_url(env.get("WEB_URL", "")),
+        web_port=_parse_port(env.get("WEB_PORT", ""), "WEB_PORT", DEFAULT_WEB_PORT),
     )

@@ -77,6 +77,7 @@ def _build(settings: Settings, webhook: bool) -> tuple[AnyApplication, Store]:
             store,
             instance=f"webhook-{settings.webhook_port}" if webhook else "polling",
             shared_send_budget=webhook,
+            web_server=not webhook,  # with webhooks, the webhook's server serves the Mini Apps
         )
         log.info(
             "campaigns %s loaded (default %s); database %s",

@@ -35,8 +35,11 @@ from bot.telegram.render import render
 from bot.telegram.supporters.handlers import SupporterHandlers
 from bot.telegram.supporters.use_cases import UseCases
 from bot.telegram.texts import group_commands, supporter_commands
+from bot.web.context import WEB, WebContext
+from bot.web.server import MiniAppServer
 
 log = logging.getLogger(__name__)
+WEB_SERVER = "web_server"  # bot_data key of the Mini Apps' own server (polling mode)
 
 # Updates of different supporters handled at once; one supporter's run one at a time, in order
 # (bot/telegram/ordering.py), and buttons carry the draft revision they were made for.
@@ -82,11 +85,13 @@ def build_application(
     flood: FloodGuard | None = None,
     instance: str = "polling",
     shared_send_budget: bool = False,
+    web_server: bool = False,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot's Application. `instance` names this process among the bot's instances on this
     machine (e.g. its webhook port): a restarted instance takes back its own supporter leases
     and broadcast claims. With `shared_send_budget` (several instances) they share one send
-    budget and all work on running broadcasts."""
+    budget and all work on running broadcasts. With WEB_URL set the Mini Apps are served: by a
+    server of their own on WEB_PORT with `web_server` (polling), else by the webhook's."""
     holder = f"{socket.gethostname()}/{instance}"
     builder = _builder(settings, store, flood or FloodGuard(), holder)
     if rate_limiter:
@@ -105,7 +110,14 @@ def build_application(
         use, gate, reloader=reloader, paid_broadcasts=settings.paid_broadcasts, holder=holder
     )
     builder = builder.post_init(_post_init(store, gate, admin, shared_send_budget, reloader))
+    if settings.web_url and web_server:
+        web = MiniAppServer(settings)
+        builder = builder.post_shutdown(web.stop)
     app = builder.build()
+    if settings.web_url:
+        app.bot_data[WEB] = WebContext(use, gate.admin_ids, settings.require_token(), app.bot)
+        if web_server:
+            app.bot_data[WEB_SERVER] = web
     admin.register(app)  # first: its callback pattern must win over the supporters' handler
     SupporterHandlers(use, gate).register(app)
     return app
@@ -165,6 +177,9 @@ def _post_init(
         except TelegramError as error:
             log.warning("could not set the command menu: %s", error)
         await gate.set_menus(app)
+        server = app.bot_data.get(WEB_SERVER)
+        if server is not None:
+            await server.start(app)
         await admin.resume(app)
         reloader.install(app)
         if app.job_queue is not None:

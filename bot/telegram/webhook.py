@@ -21,12 +21,14 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from telegram import Bot, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import Application
 
 from bot.config import ConfigError, Settings
+from bot.web.app import web_app
+from bot.web.context import WEB
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,8 @@ def update_from(body: bytes, bot: Bot) -> Update | None:
 
 
 def webhook_app(application: AnyApplication, secret: str) -> Starlette:
-    """The web app: Telegram's updates at POST /telegram, a health check at GET /healthz."""
+    """The web app: Telegram's updates at POST /telegram, a health check at GET /healthz, and
+    the Mini Apps under /app when WEB_URL is set."""
     expected = secret.encode()
 
     async def telegram(request: Request) -> Response:
@@ -74,12 +77,14 @@ def webhook_app(application: AnyApplication, secret: str) -> Starlette:
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
-    return Starlette(
-        routes=[
-            Route(WEBHOOK_PATH, telegram, methods=["POST"]),
-            Route(HEALTH_PATH, healthz, methods=["GET"]),
-        ]
-    )
+    routes: list[BaseRoute] = [
+        Route(WEBHOOK_PATH, telegram, methods=["POST"]),
+        Route(HEALTH_PATH, healthz, methods=["GET"]),
+    ]
+    web = application.bot_data.get(WEB)
+    if web is not None:  # WEB_URL is set: the Mini Apps are served here too
+        return web_app(web, extra=routes)
+    return Starlette(routes=routes)
 
 
 def listen(host: str, port: int) -> socket.socket:

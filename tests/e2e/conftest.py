@@ -53,7 +53,7 @@ async def start_bot(
         **settings_given,
     )
     store = Store.from_url(database_url)
-    app = build_application(settings, campaign, store)
+    app = build_application(settings, campaign, store, web_server=settings.web_url is not None)
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
@@ -69,6 +69,8 @@ async def stop_bot(bot: RunningBot) -> None:
     with contextlib.suppress(RuntimeError):
         await bot.app.stop()
     await bot.app.shutdown()
+    if bot.app.post_shutdown:  # the Mini Apps' server, when the bot has one
+        await bot.app.post_shutdown(bot.app)
     bot.store.close()
 
 

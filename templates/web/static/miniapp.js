@@ -1,0 +1,58 @@
+// What every Mini App page shares: Telegram's launch parameters (read from the URL's fragment,
+// as Telegram passes them, so no script loads from another site), the theme's colours, and
+// requests to the bot that carry initData for the server to check.
+"use strict";
+
+const MiniApp = (() => {
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  const initData = fragment.get("tgWebAppData") || "";
+  let theme = {};
+  try {
+    theme = JSON.parse(fragment.get("tgWebAppThemeParams") || "{}");
+  } catch (error) {
+    theme = {};
+  }
+
+  function applyTheme() {
+    const root = document.documentElement.style;
+    for (const [key, value] of Object.entries(theme)) {
+      if (/^[a-z_]+$/.test(key) && /^#[0-9a-fA-F]{3,8}$/.test(String(value))) {
+        root.setProperty(`--tg-theme-${key.replace(/_/g, "-")}`, value);
+      }
+    }
+  }
+
+  function user() {
+    try {
+      return JSON.parse(new URLSearchParams(initData).get("user") || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // A request to the bot: JSON back, or an Error whose message the page can show.
+  async function api(path, options = {}) {
+    const headers = { Authorization: `tma ${initData}`, ...(options.headers || {}) };
+    if (options.json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      options = { ...options, body: JSON.stringify(options.json) };
+    }
+    const response = await fetch(path, { ...options, headers });
+    const type = response.headers.get("Content-Type") || "";
+    const body = type.includes("application/json") ? await response.json() : null;
+    if (!response.ok) {
+      const error = new Error((body && body.error) || `HTTP ${response.status}`);
+      error.status = response.status;
+      throw error;
+    }
+    return body === null ? response : body;
+  }
+
+  // Telegram's own client object, when the page runs inside Telegram with its script.
+  function telegram() {
+    return window.Telegram && window.Telegram.WebApp ? window.Telegram.WebApp : null;
+  }
+
+  applyTheme();
+  return { initData, theme, user, api, telegram };
+})();
