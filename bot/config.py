@@ -19,7 +19,7 @@ APP_NAME = "campaign-letter-bot"
 # Plain HTTP behind the TLS-terminating proxy that Telegram reaches (8443 would suggest TLS here).
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8080
-DEFAULT_WEB_PORT = 8081
+DEFAULT_WEB_PORT = 8090  # not 8081: the webhook instances of deploy/ take 8081 and up
 
 
 class ConfigError(Exception):

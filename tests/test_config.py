@@ -28,6 +28,8 @@ VARIABLES = (
     "WEBHOOK_PORT",
     "WEBHOOK_SECRET",
     "PAID_BROADCASTS",
+    "WEB_URL",
+    "WEB_PORT",
 )
 GOOD_TOKEN = "1234567:not-a-real-token-only-for-tests_x"
 
@@ -296,3 +298,33 @@ def test_malformed_webhook_listen(monkeypatch: pytest.MonkeyPatch, listen: str) 
     with pytest.raises(ConfigError) as info:
         load_settings()
     assert_one_line(info.value, "WEBHOOK_LISTEN", "127.0.0.1", repr(listen))
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("", None),
+        ("https://bot.example.org/", "https://bot.example.org"),
+        ("https://bot.example.org/campaign", "https://bot.example.org/campaign"),
+        ("http://127.0.0.1:8090", "http://127.0.0.1:8090"),  # trying the pages on this machine
+        ("http://localhost:8090", "http://localhost:8090"),
+    ],
+)
+def test_web_url(monkeypatch: pytest.MonkeyPatch, given: str, stored: str | None) -> None:
+    monkeypatch.setenv("WEB_URL", given)
+    monkeypatch.setenv("WEB_PORT", "9000")
+    settings = load_settings()
+    assert (settings.web_url, settings.web_port) == (stored, 9000)
+
+
+@pytest.mark.parametrize("given", ["http://bot.example.org", "bot.example.org", "ftp://x.org"])
+def test_web_url_must_be_https(monkeypatch: pytest.MonkeyPatch, given: str) -> None:
+    monkeypatch.setenv("WEB_URL", given)
+    with pytest.raises(ConfigError, match="WEB_URL must be the public https address"):
+        load_settings()
+
+
+def test_web_port_is_a_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEB_PORT", "80800")
+    with pytest.raises(ConfigError, match="WEB_PORT must be a port number"):
+        load_settings()

@@ -32,6 +32,7 @@ from bot.config import Settings
 from bot.store import Store
 from bot.telegram.app import build_application
 from bot.telegram.webhook import HEALTH_PATH, SECRET_HEADER, WEBHOOK_PATH, listen, serve_webhook
+from bot.web.app import STATIC_CACHE, asset_version
 from tests.e2e.conftest import TEST_TOKEN, Supporter
 from tests.e2e.helpers import started_letters
 from tests.fakes.telegram_api import BotMessage, FakeTelegram
@@ -261,6 +262,7 @@ def instance_settings(fake: FakeTelegram, database_url: str, nginx: Nginx, port:
         webhook_url=nginx.url + WEBHOOK_PATH,  # Telegram posts to nginx, never to an instance
         webhook_port=port,
         webhook_secret=SECRET,
+        web_url=nginx.url,  # the Mini Apps, served by every instance through nginx
     )
 
 
@@ -447,3 +449,16 @@ def test_the_whole_example_with_tls_is_valid(tmp_path: Path) -> None:
     conf = tmp_path / "nginx.conf"
     conf.write_text(nginx_conf(tmp_path, site), encoding="utf-8")
     check_config(tmp_path, conf)
+
+
+async def test_the_mini_apps_come_through_nginx(deployment: Deployment) -> None:
+    """WEB_URL's pages reach an instance through the example's /app/ location, and their
+    hashed assets keep the instance's year of caching."""
+    version = asset_version()
+    async with httpx.AsyncClient(base_url=deployment.nginx.url, trust_env=False) as client:
+        page = await client.get("/app/dashboard")
+        script = await client.get(f"/app/static/miniapp.js?v={version}")
+        api = await client.get("/app/api/dashboard")
+    assert page.status_code == 200 and f"miniapp.js?v={version}" in page.text
+    assert script.status_code == 200 and script.headers["cache-control"] == STATIC_CACHE
+    assert api.status_code == 401  # no initData: nobody, through nginx as directly
