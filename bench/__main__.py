@@ -13,6 +13,7 @@ BENCHMARKS = {
     "flow": "bench.flow_bench",  # letter-flow steps vs a bare PTB handler
     "broadcast": "bench.broadcast_bench",  # sustained broadcast rate vs the flood limit
     "reports": "bench.reports_bench",  # 1,000,000-letter export vs sqlite3, stats time
+    "dashboard": "bench.dashboard_bench",  # dashboard JSON over HTTP vs computing the stats
     "kit": "bench.kit_bench",  # PDF and phone script cost vs rendering the letter
     "officials": "bench.officials_bench",  # ZIP lookups and directory import vs a flow step
     "similarity": "bench.similarity_bench",  # letters' likeness vs one wording for all

@@ -133,6 +133,9 @@ class Letter(SQLModel, table=True):
     # and the hash of what it was built from (bot.supporters.kits.KitPdf): new hash, new PDF.
     pdf_file_id: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     pdf_key: str | None = Field(default=None, max_length=64)
+    # The chat message that shows the letter (in the supporter's private chat, whose id is their
+    # Telegram id), so the letter editor's save can update it; None until the bot shows it.
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class LetterDemand(SQLModel, table=True):

@@ -18,6 +18,7 @@ from bot.store import Conversation, Repo
 from bot.store import reminders as reminder_queries
 from bot.store.models import Reminder, utcnow
 from bot.supporters.drafting import Cancelled, Drafting
+from bot.supporters.editing import CAMPAIGN_GONE, Closed, EditorLetter, LetterEditor, Scored, owned
 from bot.supporters.kits import Kits, StreetWanted
 from bot.supporters.letter_actions import LetterActions
 from bot.supporters.outcomes import CampaignClosed, NoDraft, Outcome, Prompted
@@ -37,6 +38,7 @@ class Desk:
         self.kits = Kits(self.actions)
         self.drafting = Drafting(writer, self.actions, self.kits)
         self.reminders = Reminders(writer)
+        self.editor = LetterEditor(writer)
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,38 @@ class LettersRouter:
         desk = self.desks.of_letter(repo, letter_id)
         return desk.actions.begin_edit(repo, person, letter_id) if desk else None
 
+    # The letter editor (Mini App): a letter whose campaign's file is gone is the person's all
+    # the same, but closed for editing (CAMPAIGN_GONE).
+    def open_editor(
+        self, repo: Repo, person: Person, letter_id: int
+    ) -> EditorLetter | Closed | None:
+        desk = self.desks.of_letter(repo, letter_id)
+        return desk.editor.open(repo, person, letter_id) if desk else _gone(repo, person, letter_id)
+
+    def score_edit(
+        self, repo: Repo, person: Person, letter_id: int, text: str
+    ) -> Scored | Closed | None:
+        desk = self.desks.of_letter(repo, letter_id)
+        if desk is None:
+            return _gone(repo, person, letter_id)
+        return desk.editor.score(repo, person, letter_id, text)
+
+    def save_edit(
+        self, repo: Repo, person: Person, letter_id: int, text: str
+    ) -> EditorLetter | Closed | flow.InvalidAnswer | None:
+        desk = self.desks.of_letter(repo, letter_id)
+        if desk is None:
+            return _gone(repo, person, letter_id)
+        return desk.editor.save(repo, person, letter_id, text)
+
+    def reset_edit(
+        self, repo: Repo, person: Person, letter_id: int
+    ) -> EditorLetter | Closed | None:
+        desk = self.desks.of_letter(repo, letter_id)
+        return (
+            desk.editor.reset(repo, person, letter_id) if desk else _gone(repo, person, letter_id)
+        )
+
     def request(self, repo: Repo, person: Person, letter_id: int) -> Kit | StreetWanted | None:
         """The letter's printable kit (or the street question first)."""
         desk = self.desks.of_letter(repo, letter_id)
@@ -180,6 +214,11 @@ class LettersRouter:
     ) -> ReminderSet | AllSent | None:
         desk = self.desks.of_letter(repo, letter_id)
         return desk.reminders.remind(repo, person, letter_id, now) if desk else None
+
+
+def _gone(repo: Repo, person: Person, letter_id: int) -> Closed | None:
+    """A letter of a campaign the bot no longer has: closed for its supporter, nobody else's."""
+    return Closed(CAMPAIGN_GONE) if owned(repo, person, letter_id) is not None else None
 
 
 class RemindersRouter:

@@ -104,10 +104,15 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     gate = AdminGate(settings.admin_ids)
-    use = UseCases(campaign, store)
+    use = UseCases(campaign, store, web_url=settings.web_url)
     reloader = Reloader(settings, use)
     admin = AdminHandlers(
-        use, gate, reloader=reloader, paid_broadcasts=settings.paid_broadcasts, holder=holder
+        use,
+        gate,
+        reloader=reloader,
+        paid_broadcasts=settings.paid_broadcasts,
+        holder=holder,
+        web_url=settings.web_url,
     )
     builder = builder.post_init(_post_init(store, gate, admin, shared_send_budget, reloader))
     if settings.web_url and web_server:
@@ -180,6 +185,11 @@ def _post_init(
         server = app.bot_data.get(WEB_SERVER)
         if server is not None:
             await server.start(app)
+        web = app.bot_data.get(WEB)
+        if web is not None and web.dashboard is not None:
+            # The default campaign's numbers, computed in the background now, so the first
+            # dashboard opened is served at once (at 1,000,000 letters they take seconds).
+            web.dashboard.warm(web.use.campaign)
         await admin.resume(app)
         reloader.install(app)
         if app.job_queue is not None:

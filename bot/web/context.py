@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -16,6 +16,9 @@ from telegram import Bot
 
 from bot.telegram.supporters.use_cases import UseCases
 from bot.web.init_data import InitDataError, WebAppUser, validate
+
+if TYPE_CHECKING:
+    from bot.web.snapshots import Snapshots
 
 log = logging.getLogger(__name__)
 WEB = "web"  # the Application's bot_data key of its WebContext
@@ -31,6 +34,8 @@ class WebContext:
     token: str
     bot: Bot
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    dashboard: Snapshots | None = None
+    """The dashboard's snapshots (bot/web/dashboard.py sets them), which /dashboard warms."""
 
     def user(self, request: Request) -> WebAppUser:
         """The Telegram user the request's `initData` proves; 401 when it proves nobody."""

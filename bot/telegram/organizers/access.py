@@ -34,7 +34,8 @@ from bot.telegram.supporters.use_cases import UseCases
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 
-ADMIN_COMMANDS = ("stats", "export", "broadcast", "reload")  # described in admin_command.html.j2
+# Described in admin_command.html.j2.
+ADMIN_COMMANDS = ("stats", "dashboard", "export", "broadcast", "reload")
 ADMIN_PREFIX = "a"  # callback data of admin buttons: "a|..."
 MAX_CALLBACK_DATA = 64  # bytes, Telegram's limit on a button's callback data
 LABEL_TITLE = 80  # characters of a campaign's title on a button or in a preview

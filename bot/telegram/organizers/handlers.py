@@ -1,5 +1,6 @@
-"""The organizers' commands and buttons (/stats, /export, /broadcast), registered in one place.
-Every handler here is gated by `admin_only` (bot/telegram/organizers/access.py)."""
+"""The organizers' commands and buttons (/stats, /dashboard, /export, /broadcast, /reload),
+registered in one place. Every handler here is gated by `admin_only`
+(bot/telegram/organizers/access.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bot.telegram.organizers.access import (
     toast,
 )
 from bot.telegram.organizers.broadcast import BroadcastCommand
+from bot.telegram.organizers.dashboard import DashboardCommand
 from bot.telegram.organizers.export import ExportCommand
 from bot.telegram.organizers.reload import ReloadCommand
 from bot.telegram.organizers.stats import StatsCommand
@@ -29,7 +31,8 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 class AdminHandlers(AdminCommand):
-    """/stats, /export and /broadcast with their buttons, for organizers only."""
+    """/stats, /dashboard, /export, /broadcast and /reload with their buttons, for organizers
+    only."""
 
     def __init__(
         self,
@@ -39,17 +42,20 @@ class AdminHandlers(AdminCommand):
         reloader: Reloader,
         paid_broadcasts: bool = False,
         holder: str = LOCAL_HOLDER,
+        web_url: str | None = None,
     ) -> None:
         super().__init__(use, gate)
         self.reload = ReloadCommand(use, gate, reloader=reloader)
         self.stats = StatsCommand(use, gate)
         self.export = ExportCommand(use, gate)
+        self.dashboard = DashboardCommand(use, gate, web_url=web_url)
         self.broadcast = BroadcastCommand(use, gate, paid=paid_broadcasts, holder=holder)
 
     def register(self, app: AnyApplication) -> None:
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
         app.add_handler(CommandHandler("stats", self.stats.stats, filters=private))
         app.add_handler(CommandHandler("export", self.export.export, filters=private))
+        app.add_handler(CommandHandler("dashboard", self.dashboard.dashboard, filters=private))
         app.add_handler(CommandHandler("broadcast", self.broadcast.broadcast, filters=private))
         app.add_handler(CommandHandler("reload", self.reload.reload, filters=private))
         for prefix, on_button in [

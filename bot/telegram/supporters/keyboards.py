@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.campaign import Campaign
 from bot.flow import Prompt, Step
@@ -22,6 +22,7 @@ from bot.telegram.supporters.callbacks import (
 from bot.telegram.texts import label
 
 BUTTON_LABEL_LIMIT = 48
+EDITOR_PATH = "/app/editor"  # the letter editor's page among the Mini Apps (bot/web/app.py)
 
 
 def _button(text: str, callback: Callback) -> InlineKeyboardButton:
@@ -48,7 +49,20 @@ def prompt_keyboard(prompt: Prompt, draft_id: int, revision: int) -> InlineKeybo
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def letter_keyboard(letter: LetterView) -> InlineKeyboardMarkup:
+def editor_url(web_url: str, letter_id: int) -> str:
+    """The letter editor's address for one letter."""
+    return f"{web_url.rstrip('/')}{EDITOR_PATH}?letter={letter_id}"
+
+
+def _edit_button(letter: LetterView, web_url: str | None) -> InlineKeyboardButton:
+    """With the Mini Apps served, "Edit" opens the letter editor; else the edit is in the chat."""
+    if web_url is None:
+        return _button(label("edit"), LetterAction(letter.id, "edit"))
+    text = plain(label("edit"), BUTTON_LABEL_LIMIT)
+    return InlineKeyboardButton(text, web_app=WebAppInfo(editor_url(web_url, letter.id)))
+
+
+def letter_keyboard(letter: LetterView, web_url: str | None = None) -> InlineKeyboardMarkup:
     sent_label = label("sent" if letter.sent else "i_sent_it")
     # After a supporter's own edit, a new wording would replace their words: say so.
     again_label = label("new_wording_drops_edit" if letter.edited else "another_wording")
@@ -56,7 +70,7 @@ def letter_keyboard(letter: LetterView) -> InlineKeyboardMarkup:
         [_button(sent_label, LetterAction(letter.id, "sent"))],
         [
             _button(again_label, LetterAction(letter.id, "again")),
-            _button(label("edit"), LetterAction(letter.id, "edit")),
+            _edit_button(letter, web_url),
         ],
         [
             _button(label("kit"), LetterAction(letter.id, "kit")),

@@ -20,7 +20,7 @@ from bot.telegram.supporters.callbacks import LetterAction
 from bot.telegram.supporters.kit_messages import KitMessages
 from bot.telegram.supporters.letter_messages import (
     fits_one_message,
-    send_letter,
+    show_letter,
     update_letter_message,
 )
 from bot.telegram.supporters.use_cases import UseCases
@@ -81,7 +81,7 @@ class LetterButtons:
             return toast("already_recorded")
         message = tap.message
         if tap.action.action == "sent":
-            await update_letter_message(message, letter)
+            await update_letter_message(message, letter, self.use.web_url)
         elif message is not None:
             await try_edit_markup(message, None)  # the kit's button has done its job
         after = await run(engagement.after_send, tap.person, letter.campaign_id)
@@ -101,7 +101,7 @@ class LetterButtons:
         letter = await self.use.store.run(self.use.actions.reword, tap.person, tap.letter_id)
         if letter is None:
             return toast("letter_gone")
-        await send_letter(tap.bot, tap.chat_id, letter, replace=tap.message)
+        await show_letter(self.use, tap.bot, tap.chat_id, letter, replace=tap.message)
         return toast("another_wording")
 
     async def kit(self, tap: Tap) -> str | None:
@@ -152,5 +152,5 @@ class LetterButtons:
         letter = await self.use.store.run(self.use.actions.letter, tap.person, tap.letter_id)
         if letter is None:
             return toast("letter_gone")
-        await send_letter(tap.bot, tap.chat_id, letter)
+        await show_letter(self.use, tap.bot, tap.chat_id, letter)
         return None

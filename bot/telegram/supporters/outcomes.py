@@ -25,7 +25,7 @@ from bot.telegram.render import render
 from bot.telegram.sending import edit_or_send, send, tapped, try_edit, try_edit_markup
 from bot.telegram.supporters import keyboards
 from bot.telegram.supporters.kit_messages import KitMessages
-from bot.telegram.supporters.letter_messages import fits_one_message, send_letter
+from bot.telegram.supporters.letter_messages import fits_one_message, show_letter
 from bot.telegram.supporters.use_cases import UseCases
 
 Context = CallbackContext[Any, Any, Any, Any]
@@ -53,7 +53,7 @@ class OutcomeMessages:
             case LettersWritten():
                 await self._show_letters(context, chat_id, outcome, query)
             case Edited(letter=letter):
-                await send_letter(bot, chat_id, letter)
+                await show_letter(self.use, bot, chat_id, letter)
             case Refused(street=True, error=error):
                 notice = render("invalid", reason=error.reason, details=error.details)
                 await send(bot, chat_id, notice + "\n\n" + render("street_retry"))
@@ -102,12 +102,12 @@ class OutcomeMessages:
         if message is not None and letters and fits_one_message(letters[0]):
             # The first letter takes the place of the question the tap answered: it says
             # the letters are ready better than a message of its own would.
-            await send_letter(context.bot, chat_id, letters.pop(0), replace=message)
+            await show_letter(self.use, context.bot, chat_id, letters.pop(0), replace=message)
         elif query is not None:
             done = render("letters_done", count=len(outcome.letters))
             await edit_or_send(context.bot, query, done)
         for letter in letters:
-            await send_letter(context.bot, chat_id, letter)
+            await show_letter(self.use, context.bot, chat_id, letter)
         if outcome.unreached:
             unreached = [
                 (self._label(label, outcome.campaign_id), why) for label, why in outcome.unreached

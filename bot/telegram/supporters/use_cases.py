@@ -16,10 +16,14 @@ class UseCases:
     """Every campaign's use cases and the store they run in (each call one `Store.run`), shared
     by every handler of an Application. The routers send each update to its campaign's desk;
     `switch` swaps the catalogue for all of them at once (a reload), and an update already under
-    way finishes with the campaigns it began with."""
+    way finishes with the campaigns it began with. `web_url`: where the Mini Apps are (WEB_URL),
+    whose letter editor the "Edit" button under a letter opens; None: the edit is in the chat."""
 
-    def __init__(self, catalogue: Catalogue | Campaign, store: Store) -> None:
+    def __init__(
+        self, catalogue: Catalogue | Campaign, store: Store, web_url: str | None = None
+    ) -> None:
         self.store = store
+        self.web_url = web_url
         self.switch(catalogue)
 
     def switch(self, catalogue: Catalogue | Campaign) -> None:
@@ -71,5 +75,7 @@ class UseCases:
         return start_payload(None if campaign_id == self.campaign.id else campaign_id, code)
 
     @classmethod
-    def of(cls, campaign: Campaign | Catalogue, store: Store) -> UseCases:
-        return cls(campaign, store)
+    def of(
+        cls, campaign: Campaign | Catalogue, store: Store, web_url: str | None = None
+    ) -> UseCases:
+        return cls(campaign, store, web_url)

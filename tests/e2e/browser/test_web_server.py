@@ -10,6 +10,7 @@ import httpx
 
 from bot.campaign import find_campaign, load_campaign
 from bot.web.app import STATIC_CACHE, asset_version
+from bot.web.context import WEB
 from tests.e2e.browser.conftest import (
     DARK,
     THEME,
@@ -57,5 +58,18 @@ async def test_a_page_takes_telegrams_theme_and_init_data(
         assert background == DARK["bg_color"] != THEME["bg_color"]
         assert await phone.evaluate("MiniApp.initData") == data
         assert await phone.evaluate("MiniApp.user().id") == 1001
+    finally:
+        await stop_web_bot(bot)
+
+
+async def test_the_default_campaigns_dashboard_is_computed_at_start(
+    fake: Any, database_url: str
+) -> None:
+    """So the first organizer to open the dashboard is served at once, not after the seconds
+    its numbers take at a million letters."""
+    bot = await start_web_bot(fake, database_url, BUNDLED)
+    try:
+        snapshots = bot.running.app.bot_data[WEB].dashboard
+        await fake.wait_for(lambda f: snapshots.has(BUNDLED.id), what="the warmed snapshot")
     finally:
         await stop_web_bot(bot)

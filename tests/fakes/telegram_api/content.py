@@ -78,8 +78,9 @@ def _rows(markup: dict[str, Any], key: str, kind: str) -> list[list[Any]]:
     return rows
 
 
-def validated_markup(markup: Any) -> dict[str, Any] | None:
-    """Validate reply_markup like Telegram; returns it cleaned, or None when absent."""
+def validated_markup(markup: Any, *, private: bool = True) -> dict[str, Any] | None:
+    """Validate reply_markup like Telegram; returns it cleaned, or None when absent. Telegram
+    takes web_app buttons in private chats only (`private` False: a group's)."""
     if markup is None:
         return None
     if not isinstance(markup, dict):
@@ -89,6 +90,8 @@ def validated_markup(markup: Any) -> dict[str, Any] | None:
         for row in _rows(markup, "inline_keyboard", "InlineKeyboardMarkup"):
             for button in row:
                 _validate_inline_button(button)
+                if "web_app" in button and not private:
+                    raise bad_request("BUTTON_TYPE_INVALID")
         return markup
     if "keyboard" in markup:
         for row in _rows(markup, "keyboard", "ReplyKeyboardMarkup"):
@@ -118,6 +121,8 @@ def _validate_inline_button(button: Any) -> None:
             raise bad_request("BUTTON_DATA_INVALID")
     if "url" in button:
         _validate_button_url(button["url"])
+    if "web_app" in button:
+        _validate_web_app(button["web_app"])
     actions = [key for key in _INLINE_BUTTON_ACTIONS if key in button]
     if not actions:
         raise bad_request(prefix + "Text buttons are unallowed in the inline keyboard")
@@ -125,6 +130,20 @@ def _validate_inline_button(button: Any) -> None:
         raise bad_request(
             prefix + f"FakeTelegram refuses a button with several actions: {', '.join(actions)}"
         )
+
+
+def _validate_web_app(web_app: Any) -> None:
+    """A web_app button's page: Telegram opens https pages only. Plain http is taken for this
+    machine (127.0.0.1, localhost), as the bot's own WEB_URL check takes it, for the tests."""
+    url = web_app.get("url") if isinstance(web_app, dict) else None
+    if not isinstance(url, str) or not url:
+        raise bad_request('can\'t parse inline keyboard button: Field "url" must be of type String')
+    parts = urllib.parse.urlsplit(url)
+    local = parts.hostname in ("127.0.0.1", "localhost")
+    if parts.scheme != "https" and not (local and parts.scheme == "http"):
+        raise bad_request("BUTTON_URL_INVALID")
+    if not local and not _HOST_RE.fullmatch(parts.hostname or ""):
+        raise bad_request("BUTTON_URL_INVALID")
 
 
 def _validate_button_url(url: Any) -> None:

@@ -163,7 +163,7 @@ class BotApi:
     def send_message(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
         chat = self.state.chat_from(params)
         text, entities = self._text(params)
-        markup = validated_markup(params.get("reply_markup"))
+        markup = validated_markup(params.get("reply_markup"), private=isinstance(chat, Chat))
         self._deliverable(chat, new_message=True)
         return self._posted(token, chat, text=text, entities=entities, reply_markup=markup)
 
@@ -199,7 +199,7 @@ class BotApi:
         chat = self.state.chat_from(params)
         stored = self._file(params, kind)
         caption, caption_entities = self._caption(params)
-        markup = validated_markup(params.get("reply_markup"))
+        markup = validated_markup(params.get("reply_markup"), private=isinstance(chat, Chat))
         self._deliverable(chat, new_message=True)
         content = {kind: stored, "caption": caption, "caption_entities": caption_entities}
         return self._posted(token, chat, reply_markup=markup, **content)
@@ -233,7 +233,8 @@ class BotApi:
             if message.document is None and message.photo is None:
                 raise bad_request("there is no caption in the message to edit")
             changes["caption"], changes["caption_entities"] = self._caption(params)
-        changes["reply_markup"] = inline_only(validated_markup(params.get("reply_markup")))
+        markup = validated_markup(params.get("reply_markup"), private=isinstance(chat, Chat))
+        changes["reply_markup"] = inline_only(markup)
         self._deliverable(chat, new_message=False)
         if _same_content({key: getattr(message, key) for key in changes}, changes):
             raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))

@@ -11,7 +11,9 @@ from bot.campaign import Campaign
 from bot.supporters.views import LetterView
 from bot.telegram.render import MAX_MESSAGE, visible_length
 from bot.telegram.sending import send
+from bot.telegram.supporters import keyboards
 from bot.telegram.supporters.letter_messages import letter_filename, send_letter
+from bot.telegram.texts import label
 
 
 class RecordingBot:
@@ -60,3 +62,17 @@ def test_file_names_are_slugs_of_the_office(campaign: Campaign) -> None:
         letter_filename(view) == "letter-to-" + view.target.label.lower().replace(" ", "-") + ".txt"
     )
     assert letter_filename(view, "pdf").endswith(".pdf")
+
+
+def test_edit_opens_the_editor_when_the_mini_apps_are_served(campaign: Campaign) -> None:
+    view = letter(campaign, "Dear President,\n\nPlease act.")
+
+    def edit_button(web_url: str | None) -> Any:
+        rows = keyboards.letter_keyboard(view, web_url).inline_keyboard
+        return next(b for row in rows for b in row if b.text == label("edit"))
+
+    in_chat = edit_button(None)
+    assert in_chat.web_app is None and in_chat.callback_data == "l|7|edit"
+    mini_app = edit_button("https://letters.example.org/")
+    assert mini_app.callback_data is None and mini_app.web_app is not None
+    assert mini_app.web_app.url == "https://letters.example.org/app/editor?letter=7"

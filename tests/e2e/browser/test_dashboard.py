@@ -1,0 +1,138 @@
+"""The organizer dashboard end to end: the real bot polling the fake Bot API, its Mini Apps
+server, and headless Chromium on a phone-sized screen. An organizer's /dashboard gives a
+web_app button; the page opened with signed initData shows what supporters did in the bot, its
+map, and downloads the exports (personal data only after the confirmation); anyone else, or a
+tampered or expired initData, is refused with a clear message."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.campaign import find_campaign, load_campaign
+from tests.e2e.browser.conftest import (
+    init_data,
+    launch_url,
+    screenshot,
+    start_web_bot,
+    stop_web_bot,
+)
+from tests.e2e.conftest import start_bot, stop_bot
+from tests.e2e.helpers import drive_to_letters, letter_rows
+
+BUNDLED = load_campaign(find_campaign(None))
+ORGANIZER = 9001
+
+
+async def write_two_and_send_one(bot: Any, make_supporter: Any) -> None:
+    """Ani (ZIP 91203, California) drafts two letters through the bot and sends one."""
+    ani = make_supporter()
+    await ani.say("/start ig_story")
+    drive = await drive_to_letters(ani)
+    await ani.tap("I sent it", drive.letters[0])
+    await bot.running.fake.wait_for(
+        lambda f: any(letter.sent_at for letter in letter_rows(bot.running, ani.id)),
+        what="a letter marked sent",
+    )
+
+
+async def test_an_organizer_sees_and_downloads_the_numbers(
+    fake: Any, database_url: str, make_supporter: Any, phone: Any, tmp_path: Path
+) -> None:
+    bot = await start_web_bot(fake, database_url, BUNDLED, admin_ids=frozenset({ORGANIZER}))
+    try:
+        await write_two_and_send_one(bot, make_supporter)
+        organizer = make_supporter(ORGANIZER, "Org", None)
+        reply = await organizer.say("/dashboard")
+        [[button]] = reply.inline_keyboard
+        assert button["web_app"] == {"url": f"{bot.web_url}/app/dashboard"}
+
+        await phone.goto(launch_url(bot, "dashboard", init_data(ORGANIZER, "Org")))
+        await phone.wait_for_selector("#content:not([hidden])")
+        totals = await phone.inner_text("#totals")
+        assert "2\nletters drafted" in totals and "1\nmarked sent" in totals
+        assert "50%\nshare sent" in totals
+        assert "As of" in await phone.inner_text("#as-of")
+        assert await phone.locator("#map .tile").count() == 51
+        california = phone.locator('#map .tile[data-state="CA"]')
+        assert await california.get_attribute("data-letters") == "2"
+        assert "ig_story" in await phone.inner_text("#by-source")
+        assert await phone.locator("#chart svg rect.sent").count() == 30
+        await screenshot(phone, "dashboard")
+
+        summary = await download(phone, "#get-summary", tmp_path)
+        assert summary.name.startswith(f"{BUNDLED.id}-summary-")
+        assert "letters" in summary.read_text("utf-8-sig").splitlines()[0]
+
+        personal = phone.locator("#get-personal-letters")
+        assert await personal.is_disabled()
+        refused = await phone.evaluate(
+            "MiniApp.api('/app/api/export?what=personal').then(() => 200, (e) => e.status)"
+        )
+        assert refused == 400
+        await phone.check("#confirm-personal")
+        letters = await download(phone, "#get-personal-letters", tmp_path)
+        assert "-letters-personal-" in letters.name and "Ani" in letters.read_text("utf-8-sig")
+    finally:
+        await stop_web_bot(bot)
+
+
+async def download(page: Any, button: str, folder: Path) -> Path:
+    """Click a download button; the file the page saved from its Blob, under its own name."""
+    async with page.expect_download() as started:
+        await page.click(button)
+    saved = await started.value
+    path = folder / saved.suggested_filename
+    await saved.save_as(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "message"),
+    [
+        ("tampered", 401, "opened from the bot in Telegram"),
+        ("expired", 401, "opened from the bot in Telegram"),
+        ("supporter", 403, "organizers only"),
+    ],
+)
+async def test_anyone_else_is_refused(
+    fake: Any, database_url: str, phone: Any, who: str, status: int, message: str
+) -> None:
+    bot = await start_web_bot(fake, database_url, BUNDLED, admin_ids=frozenset({ORGANIZER}))
+    data = {
+        "tampered": init_data(ORGANIZER, token="654321:another-bots-token-0123456789"),
+        "expired": init_data(ORGANIZER, auth_date=int(time.time()) - 3700),
+        "supporter": init_data(1001),
+    }[who]
+    try:
+        async with httpx.AsyncClient(base_url=bot.web_url) as client:
+            answer = await client.get(
+                "/app/api/dashboard", headers={"Authorization": f"tma {data}"}
+            )
+            assert answer.status_code == status
+        await phone.goto(launch_url(bot, "dashboard", data))
+        error = phone.locator("#error")
+        await error.wait_for(state="visible")
+        assert message in await error.inner_text()
+        assert await phone.locator("#content").is_hidden()
+    finally:
+        await stop_web_bot(bot)
+
+
+async def test_dashboard_without_web_url_and_for_others(
+    fake: Any, database_url: str, make_supporter: Any
+) -> None:
+    bot = await start_bot(fake, database_url, BUNDLED, admin_ids=frozenset({ORGANIZER}))
+    try:
+        organizer = make_supporter(ORGANIZER, "Org", None)
+        reply = await organizer.say("/dashboard")
+        assert "WEB_URL" in reply.content and not reply.inline_keyboard
+        mallory = make_supporter(666, "Mallory", None)
+        refused = await mallory.say("/dashboard")
+        assert "I don't know that command" in refused.content
+    finally:
+        await stop_bot(bot)
