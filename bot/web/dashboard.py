@@ -1,8 +1,9 @@
 """The organizer dashboard's endpoints, for organizers only (`WebContext.organizer`):
 
 - GET /app/api/dashboard[?campaign=<id>]: one campaign's numbers (the default campaign without
-  `campaign`; 404 for an id the bot does not run), from its snapshot (bot/web/snapshots.py:
-  served at once, refreshed in the background at most every 30 s while someone looks), and
+  `campaign`; 404 for an id the bot does not run): fresh while they are cheap, else from its
+  snapshot (bot/web/snapshots.py: served at once, refreshed in the background while someone
+  looks), and
   the campaigns to pick from, read fresh on every request.
 - GET /app/api/export?campaign=<id>&what=summary|letters|supporters|personal
   [&of=letters|supporters][&confirm=yes]: the CSV exports /export sends, through the same

@@ -62,10 +62,13 @@ def _letter_id(request: Request) -> int:
 
 
 async def _text(request: Request) -> str:
-    """The "text" of the request's JSON body; 400 for anything else, 413 for a huge one."""
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise HTTPException(413, REFUSED["too_long"])
+    """The "text" of the request's JSON body; 400 for anything else, 413 for a huge one
+    (read no further than MAX_BODY_BYTES, whatever the request says its length is)."""
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY_BYTES:
+            raise HTTPException(413, REFUSED["too_long"])
     try:
         text = json.loads(raw).get("text")
     except (ValueError, AttributeError):
