@@ -31,6 +31,7 @@ async def test_new_supporter_gets_a_personal_letter(running_bot, ani) -> None:
         rows = repo.session.exec(select(Letter)).all()
         joined = repo.session.exec(select(Participation)).one()
     assert len(rows) == 1 and rows[0].sent_at is not None
+    assert rows[0].message_id is None  # no letter editor (WEB_URL): no message id is written
     assert (joined.campaign_id, joined.source) == (rows[0].campaign_id, "ig_story")
     assert running_bot.fake.errors == []
     assert running_bot.fake.unanswered_callbacks() == []

@@ -75,10 +75,11 @@ async def send_letter(
 async def show_letter(
     use: UseCases, bot: Bot, chat_id: int, letter: LetterView, replace: Message | None = None
 ) -> Message:
-    """`send_letter`, remembering which message shows the letter: the letter editor updates
-    that message after a change."""
+    """`send_letter`, remembering which message shows the letter when the letter editor is on
+    (WEB_URL): it updates that message after a change. Without it, nothing is written."""
     shown = await send_letter(bot, chat_id, letter, replace, use.web_url)
-    await use.store.run(remember_message, chat_id, letter.id, shown.message_id)
+    if use.web_url is not None:
+        await use.store.run(remember_message, chat_id, letter.id, shown.message_id)
     return shown
 
 
