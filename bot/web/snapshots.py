@@ -1,7 +1,8 @@
 """The dashboard's numbers per campaign, computed off the request path.
 
-`campaign_stats` scans every letter of a campaign: about 4-5 seconds at 1,000,000 letters on
-SQLite. So the dashboard is served from a snapshot per campaign instead:
+`campaign_stats` scans every letter of a campaign: 6 to 18 seconds at 1,000,000 letters on
+SQLite (`python -m bench dashboard`). So the dashboard is served from a snapshot per campaign
+instead:
 
 - while the numbers are cheap (the last computation took under CHEAP seconds: a small
   campaign) every request gets them fresh;
