@@ -71,10 +71,10 @@ def enter_campaign(repo: Repo, person: Person, campaign_id: str) -> Supporter:
     """The supporter writes in this campaign now: it becomes their current one, and they take
     part in it (with no source, if they never came through one of its links)."""
     supporter = ensure_supporter(repo, person)
-    if supporter.campaign_id != campaign_id:
+    if supporter.campaign_id != campaign_id:  # else they joined it when they entered it
         supporter.campaign_id = campaign_id
         repo.touch(supporter)
-    participation.join(repo, row_id(supporter), campaign_id)
+        participation.join(repo, row_id(supporter), campaign_id)
     return supporter
 
 
