@@ -225,21 +225,26 @@ async def test_a_burst_of_supporters_is_served_despite_flood_control(
     """40 people tap a shared deep link in the same instant: every one gets exactly one welcome.
 
     More than 30 sends in a second draws 429 "Too Many Requests" from Telegram (and the fake).
-    The bot's rate limiter keeps it under that, so the burst draws no 429 at all and nobody is
-    left without an answer.
+    The bot's rate limiter paces the burst under that, and a 429 that still comes (when a busy
+    machine bunches the requests' arrival) is retried after its retry_after: nobody is left
+    without an answer and nobody gets it twice. How many 429s a paced burst draws is a timing
+    figure, measured by the broadcast benchmark (0 on a quiet machine), not asserted here; the
+    bound below only tells pacing from none (unpaced, 10 of the 40 would be refused at once).
     """
     fake = running_bot.fake
     people = [make_supporter(3100 + i, f"Burst{i}", None) for i in range(40)]
     for person in people:
         fake.send_text(person.user, "/start launch_day")
-    await fake.wait_for(lambda f: all(f.chat(p.id) for p in people), timeout=20)
+    await fake.wait_for(lambda f: all(f.chat(p.id) for p in people), timeout=30)
     for person in people:
         (welcome,) = fake.chat(person.id)
         assert f"Welcome, Burst{person.id - 3100}!" in welcome.content
         assert source_of(running_bot, person.id) == "launch_day"
-    assert fake.errors == [], [c.describe() for c in fake.errors]
+    refused = fake.errors
+    assert all(c.status == 429 for c in refused), [c.describe() for c in refused]
+    assert len(refused) <= 5, [c.describe() for c in refused]
     sends = [c for c in fake.calls_to("sendMessage") if c.ok]
-    assert len(sends) == len(people)  # nothing was sent twice
+    assert sorted(c.chat_id for c in sends) == sorted(p.id for p in people)  # once each
     assert not error_records(caplog)
 
 
