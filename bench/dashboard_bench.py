@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -33,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from bench.reports_bench import CAMPAIGN, build_database
+from bench.reports_bench import CAMPAIGN, add_database_options, run_in_workdir, seeded_database
 
 TOKEN = "123456:BENCH-token-0123456789abcdefghijklmnopq"
 ORGANIZER = 1001
@@ -105,32 +104,19 @@ async def _get(client: httpx.AsyncClient, url: str) -> float:
 
 
 def bench(args: argparse.Namespace, workdir: Path) -> dict[str, float]:
-    db = Path(args.db) if args.db else workdir / "dashboard.db"
-    if not (args.keep and db.exists()):
-        print(f"generating {args.letters:,} letters, {args.supporters:,} supporters in {db} ...")
-        started = time.perf_counter()
-        build_database(db, args.letters, args.supporters, args.body_chars)
-        print(f"  done in {time.perf_counter() - started:.1f}s")
+    db = seeded_database(args, workdir, "dashboard.db")
     return asyncio.run(_serve_and_time(db, args.requests))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.dashboard_bench", description=__doc__)
-    parser.add_argument("--letters", type=int, default=1_000_000)
-    parser.add_argument("--supporters", type=int, default=None, help="default: letters / 10")
-    parser.add_argument("--body-chars", type=int, default=200)
-    parser.add_argument("--db", help="database file (default: a temporary folder)")
-    parser.add_argument("--keep", action="store_true", help="reuse --db if it exists")
+    add_database_options(parser, body_chars=200)
     parser.add_argument("--requests", type=int, default=50, help="served loads timed")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    args.supporters = args.supporters or max(1, args.letters // 10)
-    with tempfile.TemporaryDirectory(prefix="dashboard-bench-") as workdir:
-        bench(args, Path(workdir))
-    return 0
+    return run_in_workdir(build_parser(), bench, argv)
 
 
 if __name__ == "__main__":

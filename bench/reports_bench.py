@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -192,14 +192,20 @@ def run_measured(command: Sequence[str], env: dict[str, str]) -> tuple[float, in
     return elapsed, max(peaks, default=0)
 
 
-def bench(args: argparse.Namespace, workdir: Path) -> dict[str, float]:
-    db = Path(args.db) if args.db else workdir / "reports.db"
+def seeded_database(args: argparse.Namespace, workdir: Path, name: str) -> Path:
+    """`--db` (kept as it is with `--keep`), else `name` in `workdir`, seeded as the flags say."""
+    db = Path(args.db) if args.db else workdir / name
     if not (args.keep and db.exists()):
         print(f"generating {args.letters:,} letters, {args.supporters:,} supporters in {db} ...")
         started = time.perf_counter()
         build_database(db, args.letters, args.supporters, args.body_chars)
         size = db.stat().st_size / 1e6
         print(f"  done in {time.perf_counter() - started:.1f}s ({size:,.0f} MB)")
+    return db
+
+
+def bench(args: argparse.Namespace, workdir: Path) -> dict[str, float]:
+    db = seeded_database(args, workdir, "reports.db")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "CAMPAIGN": CAMPAIGN}
     ours_out, theirs_out = workdir / "export.csv", workdir / "sqlite3.csv"
     ours_cmd = ["export", "--what", "letters", "--out", str(ours_out)]
@@ -234,24 +240,38 @@ def bench(args: argparse.Namespace, workdir: Path) -> dict[str, float]:
     return {"export": ours, "sqlite3": theirs, "peak": peak, "stats": stats_seconds}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bench.reports_bench", description=__doc__)
+def add_database_options(parser: argparse.ArgumentParser, body_chars: int) -> None:
+    """The flags of a benchmark that seeds its own database (`seeded_database`)."""
     parser.add_argument("--letters", type=int, default=1_000_000)
     parser.add_argument("--supporters", type=int, default=None, help="default: letters / 10")
-    parser.add_argument("--body-chars", type=int, default=1200)
+    parser.add_argument("--body-chars", type=int, default=body_chars)
     parser.add_argument("--db", help="database file (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="reuse --db if it exists")
+
+
+def run_in_workdir(
+    parser: argparse.ArgumentParser,
+    bench: Callable[[argparse.Namespace, Path], object],
+    argv: Sequence[str] | None,
+) -> int:
+    """Parse the flags and run `bench` in a temporary folder, removed afterwards."""
+    args = parser.parse_args(argv)
+    args.supporters = args.supporters or max(1, args.letters // 10)
+    with tempfile.TemporaryDirectory(prefix=f"{parser.prog.rsplit('.', 1)[-1]}-") as workdir:
+        bench(args, Path(workdir))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.reports_bench", description=__doc__)
+    add_database_options(parser, body_chars=1200)
     parser.add_argument("--repeat", type=int, default=1, help="best of N timings")
     parser.add_argument("--sqlite3", default=shutil.which("sqlite3") or "/usr/bin/sqlite3")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    args.supporters = args.supporters or max(1, args.letters // 10)
-    with tempfile.TemporaryDirectory(prefix="reports-bench-") as workdir:
-        bench(args, Path(workdir))
-    return 0
+    return run_in_workdir(build_parser(), bench, argv)
 
 
 if __name__ == "__main__":
