@@ -17,8 +17,7 @@ from bot.campaign import Campaign
 from bot.campaign.freshness import directory_age, stale_items
 from bot.letters.score import MEANING
 from bot.places import US_STATES
-from bot.reports.by_recipient import RecipientTally
-from bot.reports.stats import CampaignStats, GroupTally, LetterTally, campaign_stats
+from bot.reports.stats import CampaignStats, GroupTally, campaign_stats
 from bot.store import Repo
 from bot.store.campaign_queries import letters_per_campaign
 
@@ -26,6 +25,10 @@ Json = dict[str, Any]
 TERRITORIES = ("AS", "GU", "MP", "PR", "VI")  # in the state table, not on the tile map
 MAP_STATES = tuple(code for code in US_STATES if code not in TERRITORIES)  # 50 states and DC
 TOP_MEMBERS = 20  # members of Congress listed by name, most letters first
+# The columns of the page's tables, by kind of tally.
+LETTERS = ("label", "drafted", "sent")  # LetterTally: demands and parties
+RECIPIENT = ("label", "office", "drafted", "sent")  # RecipientTally
+GROUP = ("label", "supporters", "writers", "drafted", "sent")  # GroupTally: states and sources
 
 
 def dashboard_numbers(
@@ -45,12 +48,12 @@ def dashboard_numbers(
         "by_day": [
             {"day": d.day.isoformat(), "drafted": d.drafted, "sent": d.sent} for d in stats.by_day
         ],
-        "by_demand": [_letters(t) for t in stats.by_demand],
-        "by_recipient": [_recipient(t) for t in stats.by_kind],
-        "members": [_recipient(t) for t in stats.members[:TOP_MEMBERS]],
-        "by_state": [_group(g) for g in stats.by_state],
-        "by_source": [_group(g) for g in stats.by_source],
-        "by_party": [_letters(t) for t in stats.by_party],
+        "by_demand": _rows(stats.by_demand, LETTERS),
+        "by_recipient": _rows(stats.by_kind, RECIPIENT),
+        "members": _rows(stats.members[:TOP_MEMBERS], RECIPIENT),
+        "by_state": _rows(stats.by_state, GROUP),
+        "by_source": _rows(stats.by_source, GROUP),
+        "by_party": _rows(stats.by_party, LETTERS),
         "map": _map(stats.by_state),
         "by_campaign": _per_campaign(repo, campaigns),
         "freshness": _freshness(repo, campaign, now),
@@ -63,27 +66,9 @@ def _totals(stats: CampaignStats) -> Json:
     return totals
 
 
-def _recipient(tally: RecipientTally) -> Json:
-    return {
-        "label": tally.label,
-        "office": tally.office,
-        "drafted": tally.drafted,
-        "sent": tally.sent,
-    }
-
-
-def _letters(tally: LetterTally) -> Json:
-    return {"label": tally.label, "drafted": tally.drafted, "sent": tally.sent}
-
-
-def _group(group: GroupTally) -> Json:
-    return {
-        "label": group.label,
-        "supporters": group.supporters,
-        "writers": group.writers,
-        "drafted": group.drafted,
-        "sent": group.sent,
-    }
+def _rows(tallies: Iterable[object], fields: tuple[str, ...]) -> list[Json]:
+    """The tallies' `fields` as JSON objects: what the page's tables show, nothing more."""
+    return [{name: getattr(tally, name) for name in fields} for tally in tallies]
 
 
 def _map(by_state: Iterable[GroupTally]) -> Json:
