@@ -1,5 +1,7 @@
 // The dashboard's pictures, drawn here so nothing loads from another site: letters per day as
-// an inline SVG bar chart, and the US as a tile grid (one square per state and DC).
+// an inline SVG bar chart, and the US as a tile grid (one square per state and DC). Their words,
+// numbers and dates come from `words` (dashboard.js): say(key, values), number(n), day(iso) and
+// compact(n), in the organizer's language.
 "use strict";
 
 const DashboardCharts = (() => {
@@ -28,42 +30,54 @@ const DashboardCharts = (() => {
   }
 
   // Bars of letters drafted (pale) with those sent in front (solid), one pair a day.
-  function daily(box, days) {
+  function daily(box, days, words) {
     const width = 320, height = 150, left = 28, bottom = 18, top = 8;
     const most = Math.max(1, ...days.map((d) => Math.max(d.drafted, d.sent)));
     const step = (width - left) / Math.max(1, days.length);
     const y = (n) => top + (height - top - bottom) * (1 - n / most);
     const chart = svg("svg", {
       viewBox: `0 0 ${width} ${height}`, class: "daily", role: "img",
-      "aria-label": `Letters per day over the last ${days.length} days`,
+      "aria-label": days.length
+        ? words.say("chart_label", {
+          first: words.day(days[0].day), last: words.day(days[days.length - 1].day),
+        })
+        : words.say("per_day"),
     });
     chart.append(svg("line", { x1: left, x2: width, y1: y(0), y2: y(0), class: "axis" }));
-    chart.append(svg("text", { x: left - 4, y: y(most) + 4, class: "label end" }, String(most)));
-    chart.append(svg("text", { x: left - 4, y: y(0), class: "label end" }, "0"));
+    chart.append(svg("text", { x: left - 4, y: y(most) + 4, class: "label end" },
+      words.number(most)));
+    chart.append(svg("text", { x: left - 4, y: y(0), class: "label end" }, words.number(0)));
     days.forEach((day, index) => {
       const x = left + index * step + step * 0.15, w = step * 0.7;
       const bar = (n, kind) => svg("rect", {
         x, width: w, y: y(n), height: Math.max(0, y(0) - y(n)), class: kind,
       });
       const drafted = bar(day.drafted, "drafted");
-      drafted.append(svg("title", {}, `${day.day}: ${day.drafted} drafted, ${day.sent} sent`));
+      drafted.append(svg("title", {}, words.say("chart_day", {
+        day: words.day(day.day), drafted: words.number(day.drafted), sent: words.number(day.sent),
+      })));
       chart.append(drafted, bar(day.sent, "sent"));
     });
     if (days.length) {
       const at = height - 4;
-      chart.append(svg("text", { x: left, y: at, class: "label" }, days[0].day.slice(5)));
+      chart.append(svg("text", { x: left, y: at, class: "label" }, words.day(days[0].day)));
       chart.append(svg("text", { x: width, y: at, class: "label end" },
-        days[days.length - 1].day.slice(5)));
+        words.day(days[days.length - 1].day)));
     }
     const legend = document.createElement("p");
     legend.className = "legend hint";
-    legend.innerHTML = '<span class="key drafted"></span> drafted ' +
-      '<span class="key sent"></span> marked sent (on the day they were sent)';
+    const key = (kind) => {
+      const swatch = document.createElement("span");
+      swatch.className = `key ${kind}`;
+      return swatch;
+    };
+    legend.append(key("drafted"), ` ${words.say("legend_drafted")} `,
+      key("sent"), ` ${words.say("legend_sent")}`);
     box.replaceChildren(chart, legend);
   }
 
   // One tile per state, darker with more letters; its title gives the numbers.
-  function map(box, states) {
+  function map(box, states, words) {
     const most = Math.max(1, ...Object.values(states).map((s) => s.drafted));
     const tiles = Object.entries(TILES).map(([code, [row, column]]) => {
       const numbers = states[code] || { drafted: 0, sent: 0, supporters: 0 };
@@ -75,23 +89,26 @@ const DashboardCharts = (() => {
       tile.style.gridRow = String(row + 1);
       tile.style.gridColumn = String(column + 1);
       tile.style.setProperty("--share", `${Math.round(share * 100)}%`);
-      tile.title = `${code}: ${numbers.drafted} letters, ${numbers.sent} sent, ` +
-        `${numbers.supporters} supporters`;
+      tile.title = words.say("tile", {
+        state: code, drafted: words.number(numbers.drafted), sent: words.number(numbers.sent),
+        supporters: words.number(numbers.supporters),
+      });
       const name = document.createElement("b");
       name.textContent = code;
       const count = document.createElement("small");
-      count.textContent = numbers.drafted ? compact(numbers.drafted) : "";
+      count.textContent = numbers.drafted ? words.compact(numbers.drafted) : "";
       tile.append(name, count);
       return tile;
     });
     box.replaceChildren(...tiles);
   }
 
-  function compact(n) {
-    if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e7 ? 0 : 1)}M`;
-    if (n >= 1e4) return `${Math.round(n / 1e3)}k`;
-    if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
-    return String(n);
+  // A short count for a tile in `locale`: 950, 1.2K, 12K, 1.5M (as that language shortens them).
+  function compact(n, locale = "en-US") {
+    const digits = (n >= 1e3 && n < 1e4) || (n >= 1e6 && n < 1e7) ? 1 : 0;
+    return new Intl.NumberFormat(locale, {
+      notation: "compact", compactDisplay: "short", maximumFractionDigits: digits,
+    }).format(n);
   }
 
   return { daily, map, compact, TILES };

@@ -1,27 +1,88 @@
 // The organizer dashboard: one campaign's numbers from /app/api/dashboard (a snapshot the
 // server refreshes at most every 30 s, so the page says "as of"), refreshed while the page is
-// visible, and its exports fetched with initData and saved from a Blob.
+// visible, and its exports fetched with initData and saved from a Blob. Its words are the
+// organizer's language's (dashboard_texts.js): ?lang= from the /dashboard button, else their
+// Telegram app's, else English; numbers and dates are written the way that language writes them.
 "use strict";
 
 (() => {
   const PREFIX = document.body.dataset.prefix || "/app";
   const REFRESH_MS = 30000;
   const $ = (id) => document.getElementById(id);
-  const number = new Intl.NumberFormat("en-US");
-  const percent = (share) => (share === null || share === undefined)
-    ? "—" : `${Math.round(share * 100)}%`;
-  let campaign = new URLSearchParams(window.location.search).get("campaign") || "";
+  const query = new URLSearchParams(window.location.search);
+  let campaign = query.get("campaign") || "";
   let timer = null;
-
-  const REFUSALS = {
-    401: "This page must be opened from the bot in Telegram, and its link lasts an hour: " +
-      "send /dashboard to the bot again and tap the button.",
-    403: "The dashboard is for the campaign's organizers only.",
+  const language = pickLanguage(query.get("lang"));
+  const texts = DashboardTexts[language];
+  const locale = texts.locale;
+  // A browser without this language's data (Chromium has none for Armenian) would write dates
+  // with English month names and numbers the English way: it gets plain digits instead.
+  const known = Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0 &&
+    Intl.NumberFormat.supportedLocalesOf([locale]).length > 0;
+  const numbers = new Intl.NumberFormat(locale, known ? {} : { useGrouping: false });
+  const percents = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
+  const moments = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+  const days = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" });
+  const two = (n) => String(n).padStart(2, "0");
+  const number = (n) => numbers.format(n);
+  const percent = (share) => (share === null || share === undefined) ? "—" : percents.format(share);
+  // A moment (local time) and a day ("YYYY-MM-DD", a UTC day) as this language writes them.
+  const moment = (at) => known ? moments.format(at)
+    : `${two(at.getDate())}.${two(at.getMonth() + 1)}.${at.getFullYear()}, ` +
+      `${two(at.getHours())}:${two(at.getMinutes())}`;
+  const day = (iso) => known ? days.format(new Date(`${iso}T00:00:00Z`))
+    : `${iso.slice(8, 10)}.${iso.slice(5, 7)}`;
+  // The words the charts take: texts, numbers and days as shown here.
+  const words = {
+    say,
+    number,
+    day,
+    compact: (n) => known ? DashboardCharts.compact(n, locale) : number(n),
   };
+  // The bot's fixed labels for a row without a state or a source (bot/store/reports.py).
+  const FIXED_LABELS = { unknown: "unknown_state", direct: "direct", "(forgotten)": "forgotten" };
+
+  // The language to speak, as the letter editor picks it: ?lang=, else the Telegram app's.
+  function pickLanguage(asked) {
+    const telegram = MiniApp.telegram();
+    const unsafe = telegram && telegram.initDataUnsafe ? telegram.initDataUnsafe.user : null;
+    const user = MiniApp.user() || unsafe || {};
+    const code = String(asked || user.language_code || "en").slice(0, 2).toLowerCase();
+    return Object.hasOwn(DashboardTexts, code) ? code : "en";
+  }
+
+  function say(key, values = {}) {
+    const text = texts[key] || DashboardTexts.en[key] || key;
+    return text.replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
+  }
+
+  function translatePage() {
+    document.documentElement.lang = language;
+    for (const element of document.querySelectorAll("[data-t]")) {
+      element.textContent = say(element.dataset.t);
+    }
+    document.title = $("title").textContent = say("title");
+    $("as-of").textContent = say("loading");
+  }
+
+  // A row's label as the bot sends it, or this language's word for the bot's fixed ones.
+  function label(row) {
+    return Object.hasOwn(FIXED_LABELS, row.label) ? say(FIXED_LABELS[row.label]) : row.label;
+  }
+
+  // Why a request failed, in words: the bot's own reason for a refused request, else "try again".
+  function reason(error) {
+    const status = error.status || 0;
+    return status >= 400 && status < 500 && error.message ? error.message : say("try_again");
+  }
+
+  const REFUSALS = { 401: "not_opened_in_telegram", 403: "organizers_only", 404: "no_campaign" };
 
   function showError(error) {
     const box = $("error");
-    box.textContent = REFUSALS[error.status] || `Could not load the numbers: ${error.message}`;
+    box.textContent = REFUSALS[error.status]
+      ? say(REFUSALS[error.status])
+      : say("load_failed", { reason: reason(error) });
     box.hidden = false;
     if (error.status === 401 || error.status === 403) {
       $("content").hidden = true;
@@ -34,7 +95,7 @@
     if (!rows.length) {
       const none = document.createElement("p");
       none.className = "hint";
-      none.textContent = "Nothing yet.";
+      none.textContent = say("nothing_yet");
       box.replaceChildren(none);
       return;
     }
@@ -42,7 +103,7 @@
     const head = element.createTHead().insertRow();
     for (const [title] of columns) {
       const cell = document.createElement("th");
-      cell.textContent = title;
+      cell.textContent = title ? say(title) : "";
       head.append(cell);
     }
     const body = element.createTBody();
@@ -51,7 +112,7 @@
       for (const [, key] of columns) {
         const cell = line.insertCell();
         const value = typeof key === "function" ? key(row) : row[key];
-        cell.textContent = typeof value === "number" ? number.format(value) : (value ?? "");
+        cell.textContent = typeof value === "number" ? number(value) : (value ?? "");
         if (typeof value === "number") cell.className = "number";
       }
     }
@@ -75,32 +136,34 @@
 
   function renderTotals(t) {
     $("totals").replaceChildren(
-      card("letters drafted", number.format(t.drafted)),
-      card("marked sent", number.format(t.sent)),
-      card("share sent", percent(t.share_sent), "sent / drafted"),
-      card("supporters", number.format(t.supporters), "took part in this campaign"),
-      card("writers", number.format(t.writers), "supporters with at least one letter"),
-      card("get updates", number.format(t.opted_in), "opted in and not blocked"),
-      card("invited by a friend", number.format(t.referred)),
-      card("blocked the bot", number.format(t.blocked)),
+      card(say("drafted_total"), number(t.drafted)),
+      card(say("sent_total"), number(t.sent)),
+      card(say("share_sent"), percent(t.share_sent), say("share_sent_hint")),
+      card(say("supporters_total"), number(t.supporters), say("supporters_hint")),
+      card(say("writers_total"), number(t.writers), say("writers_hint")),
+      card(say("opted_in"), number(t.opted_in), say("opted_in_hint")),
+      card(say("referred"), number(t.referred)),
+      card(say("blocked"), number(t.blocked)),
     );
   }
 
+  // The server's `score_meaning` is bot/letters/score.py's English MEANING: the page says it in
+  // its own language instead (the same sentence as the bot's /stats in that language).
   function renderScore(data) {
     const median = data.median_score;
     const head = document.createElement("p");
-    head.innerHTML = "<b>Median personalization per supporter: </b>";
-    head.append(median === null ? "none yet" : percent(median));
+    const name = document.createElement("b");
+    name.textContent = say("median");
+    head.append(name, median === null ? say("none_yet") : percent(median));
     const meaning = document.createElement("p");
     meaning.className = "hint";
-    meaning.textContent = data.score_meaning + " Each supporter counts once (the mean of " +
-      "their letters): half of the writers made their letters at least this much their own.";
+    meaning.textContent = `${say("score_meaning")} ${say("score_once")}`;
     $("score").replaceChildren(head, meaning);
   }
 
   function renderFreshness(warnings) {
     $("freshness-box").hidden = !warnings.length;
-    $("freshness-count").textContent = String(warnings.length);
+    $("freshness-count").textContent = number(warnings.length);
     $("freshness").replaceChildren(...warnings.map((w) => {
       const item = document.createElement("li");
       item.textContent = w.action ? `${w.what} — ${w.action}` : w.what;
@@ -114,47 +177,57 @@
     picker.replaceChildren(...campaigns.map((c) => {
       const option = document.createElement("option");
       option.value = c.id;
-      option.textContent = c.state === "open" ? c.title : `${c.title} (${c.state})`;
+      const state = `picker_${c.state}`;
+      option.textContent = c.state === "open" ? c.title
+        : Object.hasOwn(texts, state) ? say(state, { title: c.title }) : `${c.title} (${c.state})`;
       return option;
     }));
     picker.value = current;
   }
 
-  const LETTERS = [["", "label"], ["drafted", "drafted"], ["sent", "sent"]];
-  const GROUPS = [["", "label"], ["supporters", "supporters"], ["writers", "writers"],
-    ["drafted", "drafted"], ["sent", "sent"]];
+  // Each table's columns: [the title's text key ("" for none), the row's field or a function].
+  const LETTERS = [["", "label"], ["col_drafted", "drafted"], ["col_sent", "sent"]];
+  const GROUPS = [["", label], ["col_supporters", "supporters"], ["col_writers", "writers"],
+    ["col_drafted", "drafted"], ["col_sent", "sent"]];
+
+  function stateWords(state) {
+    if (state === "open") return "";
+    const key = `campaign_${state}`;
+    return ` · ${Object.hasOwn(texts, key) ? say(key) : state}`;
+  }
 
   function render(data) {
     campaign = data.campaign.id;
     $("title").textContent = data.campaign.title;
     const at = new Date(data.computed_at);
-    $("as-of").textContent = `As of ${at.toLocaleString()} — refreshed every 30 seconds` +
-      (data.campaign.state === "open" ? "" : ` · campaign ${data.campaign.state}`);
+    const when = moment(at);
+    $("as-of").textContent = say("as_of", { when, seconds: number(REFRESH_MS / 1000) }) +
+      stateWords(data.campaign.state);
     renderPicker(data.campaigns, data.campaign.id);
     renderTotals(data.totals);
-    DashboardCharts.daily($("chart"), data.by_day);
+    DashboardCharts.daily($("chart"), data.by_day, words);
     renderScore(data);
-    DashboardCharts.map($("map"), data.map);
+    DashboardCharts.map($("map"), data.map, words);
     renderFreshness(data.freshness);
     table($("by-demand"), LETTERS, data.by_demand);
     table($("by-recipient"), [["", (r) => r.office ? `${r.label}, ${r.office}` : r.label],
-      ["drafted", "drafted"], ["sent", "sent"]], data.by_recipient);
+      ["col_drafted", "drafted"], ["col_sent", "sent"]], data.by_recipient);
     $("members-box").hidden = !data.members.length;
     table($("members"), LETTERS, data.members);
     table($("by-state"), GROUPS, data.by_state);
     table($("by-source"), GROUPS, data.by_source);
     $("party-box").hidden = !data.by_party.length;
     table($("by-party"), LETTERS, data.by_party);
-    table($("by-campaign"), [["", "title"], ["joined", "joined"], ["writers", "writers"],
-      ["drafted", "drafted"], ["sent", "sent"]], data.by_campaign);
+    table($("by-campaign"), [["", "title"], ["col_joined", "joined"], ["col_writers", "writers"],
+      ["col_drafted", "drafted"], ["col_sent", "sent"]], data.by_campaign);
     $("error").hidden = true;
     $("content").hidden = false;
   }
 
   async function load() {
-    const query = campaign ? `?campaign=${encodeURIComponent(campaign)}` : "";
+    const asked = campaign ? `?campaign=${encodeURIComponent(campaign)}` : "";
     try {
-      render(await MiniApp.api(`${PREFIX}/api/dashboard${query}`));
+      render(await MiniApp.api(`${PREFIX}/api/dashboard${asked}`));
     } catch (error) {
       showError(error);
     }
@@ -172,7 +245,7 @@
 
   async function download(what, extra = {}) {
     const status = $("download-status");
-    status.textContent = "Preparing the file…";
+    status.textContent = say("preparing");
     const params = new URLSearchParams({ campaign, what, ...extra });
     try {
       const response = await MiniApp.api(`${PREFIX}/api/export?${params}`);
@@ -186,9 +259,10 @@
       link.click();
       link.remove();
       window.setTimeout(() => URL.revokeObjectURL(link.href), 60000);
-      status.textContent = `Saved ${name}.`;
+      status.textContent = say("saved", { name });
     } catch (error) {
-      status.textContent = `Could not download: ${error.message}`;
+      status.textContent = extra.confirm === "no" ? say("confirm_first")
+        : say("download_failed", { reason: reason(error) });
     }
   }
 
@@ -221,6 +295,7 @@
 
   const telegram = MiniApp.telegram();
   if (telegram) telegram.ready();
+  translatePage();
   wire();
   if (!MiniApp.initData) {
     showError({ status: 401, message: "" });

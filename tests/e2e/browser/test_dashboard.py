@@ -2,13 +2,16 @@
 server, and headless Chromium on a phone-sized screen. An organizer's /dashboard gives a
 web_app button; the page opened with signed initData shows what supporters did in the bot, its
 map, and downloads the exports (personal data only after the confirmation); anyone else, or a
-tampered or expired initData, is refused with a clear message."""
+tampered or expired initData, is refused with a clear message. The page speaks the organizer's
+language in the bot, which the button passes as `?lang=`."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -49,7 +52,7 @@ async def test_an_organizer_sees_and_downloads_the_numbers(
         organizer = make_supporter(ORGANIZER, "Org", None)
         reply = await organizer.say("/dashboard")
         [[button]] = reply.inline_keyboard
-        assert button["web_app"] == {"url": f"{bot.web_url}/app/dashboard"}
+        assert button["web_app"] == {"url": f"{bot.web_url}/app/dashboard?lang=en"}
 
         await phone.goto(launch_url(bot, "dashboard", init_data(ORGANIZER, "Org")))
         await phone.wait_for_selector("#content:not([hidden])")
@@ -77,6 +80,101 @@ async def test_an_organizer_sees_and_downloads_the_numbers(
         await phone.check("#confirm-personal")
         letters = await download(phone, "#get-personal-letters", tmp_path)
         assert "-letters-personal-" in letters.name and "Ani" in letters.read_text("utf-8-sig")
+    finally:
+        await stop_web_bot(bot)
+
+
+# Headings and a total card in each language, as the page should show them.
+SCRIPTS = {
+    "ru": (re.compile("[А-Яа-яЁё]"), "Письма по дням", "Выгрузки", "составлено писем"),
+    "hy": (re.compile("[\u0531-\u0587]"), "Նամակներն ըստ օրերի", "Ներբեռնումներ", "կազմված նամակ"),
+}
+# Dates written the English way (a browser without the language's data falls back to them).
+ENGLISH_DATES = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|AM|PM)\b")
+# The bot's labels for no state and no source (bot/store/reports.py), as the page says them.
+NO_STATE_NO_SOURCE = {"ru": ("не указан", "напрямую"), "hy": ("նշված չէ", "ուղղակի")}
+# What the page shows around the data; besides the texts, none of it may stay English.
+ENGLISH = [
+    "Letters per day",
+    "Downloads",
+    "Personalization",
+    "Where supporters are",
+    "By demand",
+    "By state",
+    "By source",
+    "By campaign",
+    "letters drafted",
+    "marked sent",
+    "share sent",
+    "get updates",
+    "blocked the bot",
+    "Nothing yet",
+    "As of",
+    "refreshed every",
+    "Median personalization",
+    "five-word phrases",
+    "Each supporter counts once",
+    "Summary",
+    "Supporters with names",
+    "Personal data",
+    "will keep them safe",
+    "unknown",
+    "direct",
+    "drafted",
+]
+
+
+@pytest.mark.parametrize("language", ["ru", "hy"])
+async def test_the_dashboard_speaks_the_organizers_language(
+    fake: Any, database_url: str, make_supporter: Any, phone: Any, language: str
+) -> None:
+    bot = await start_web_bot(fake, database_url, BUNDLED, admin_ids=frozenset({ORGANIZER}))
+    try:
+        await write_two_and_send_one(bot, make_supporter)
+        await make_supporter(1002, "Bob", None).say("/start")  # no link, no state yet
+        organizer = make_supporter(ORGANIZER, "Org", None, language)
+        reply = await organizer.say("/dashboard")
+        [[button]] = reply.inline_keyboard
+        url = urlsplit(button["web_app"]["url"])
+        assert url.path == "/app/dashboard" and url.query == f"lang={language}"
+
+        # Signed initData says "en": the button's ?lang= (the bot's language) wins.
+        data = init_data(ORGANIZER, "Org")
+        await phone.goto(launch_url(bot, "dashboard", data, query=url.query))
+        await phone.wait_for_selector("#content:not([hidden])")
+        await phone.wait_for_selector("#chart svg")
+        script, per_day, downloads, drafted = SCRIPTS[language]
+        assert await phone.evaluate("document.documentElement.lang") == language
+        text = await phone.inner_text("body")
+        assert per_day in text and downloads in text
+        assert f"2\n{drafted}" in await phone.inner_text("#totals")
+        assert script.search(await phone.inner_text("#as-of"))
+        assert script.search(await phone.title())
+        left = [english for english in ENGLISH if english.casefold() in text.casefold()]
+        assert left == [], f"English left on the {language} page"
+        chart = await phone.evaluate(
+            "[...document.querySelectorAll('#chart text, #chart title')].map((e) => e.textContent)"
+        )
+        assert not ENGLISH_DATES.search(" ".join([text, *chart])), chart
+        # Every text the page fills in, its tooltips and the chart's label are this language's.
+        hidden = await phone.evaluate(
+            """() => [...document.querySelectorAll("[data-t], [title], svg[aria-label], title")]
+                .map((e) => e.getAttribute("aria-label") || e.title || e.textContent)"""
+        )
+        assert all(script.search(words) for words in hidden if words.strip()), hidden
+        untranslated = await phone.evaluate(
+            """(language) => [...document.querySelectorAll("[data-t]")]
+                .filter((e) => e.textContent !== DashboardTexts[language][e.dataset.t])
+                .map((e) => e.dataset.t)""",
+            language,
+        )
+        assert untranslated == []
+        # Bob came without a link and gave no state yet: the bot's labels are translated.
+        no_state, no_source = NO_STATE_NO_SOURCE[language]
+        states, sources = await phone.inner_text("#by-state"), await phone.inner_text("#by-source")
+        assert no_state in states and "CA" in states
+        assert no_source in sources and "ig_story" in sources
+        await screenshot(phone, f"dashboard-{language}")
     finally:
         await stop_web_bot(bot)
 
