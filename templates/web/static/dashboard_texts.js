@@ -107,7 +107,7 @@ const DashboardTexts = {
     where: "Որտեղ են ապրում աջակիցները",
     map_hint:
       "Յուրաքանչյուր նահանգի աջակիցների կազմած նամակները (որքան մուգ, այնքան շատ)։ " +
-      "Նահանգ չնշած կամ այլ վայրում ապրող աջակիցները կան միայն ըստ նահանգների աղյուսակում։",
+      "Նահանգ չնշած կամ այլ վայրում ապրող աջակիցները ներառված են միայն նահանգների աղյուսակում։",
     recheck: "Վերստուգման ենթակա տվյալներ",
     by_demand: "Ըստ պահանջների",
     by_recipient: "Ըստ հասցեատերերի",
@@ -147,7 +147,7 @@ const DashboardTexts = {
     col_joined: "միացել են",
     nothing_yet: "Դեռ ոչինչ չկա։",
     unknown_state: "նշված չէ",
-    direct: "ուղղակի",
+    direct: "ուղիղ մուտք",
     forgotten: "(տվյալները ջնջված են)",
     median: "Անհատականացման մեդիանը (ըստ աջակիցների)՝ ",
     none_yet: "դեռ չկա",
@@ -163,14 +163,14 @@ const DashboardTexts = {
     chart_day: "{day}՝ կազմվել է {drafted}, ուղարկվել՝ {sent}",
     legend_drafted: "կազմված",
     legend_sent: "նշված որպես ուղարկված (ուղարկման օրով)",
-    tile: "{state}՝ նամակներ՝ {drafted}, ուղարկված՝ {sent}, աջակիցներ՝ {supporters}",
+    tile: "{state}՝ {drafted} նամակ, {sent} ուղարկված, {supporters} աջակից",
     not_opened_in_telegram:
       "Այս էջը պետք է բացել Telegram-ում՝ բոտից, և դրա հղումը գործում է մեկ ժամ․ " +
       "կրկին ուղարկեք /dashboard բոտին և սեղմեք կոճակը։",
     organizers_only: "Վահանակը միայն արշավի կազմակերպիչների համար է։",
     no_campaign: "Բոտը նման արշավ չի վարում։",
     load_failed: "Չհաջողվեց բեռնել թվերը՝ {reason}",
-    try_again: "ինչ-որ բան այնպես չգնաց։ Խնդրում ենք փորձել կրկին։",
+    try_again: "ինչ-որ խնդիր առաջացավ։ Խնդրում ենք փորձել կրկին։",
     preparing: "Ֆայլը պատրաստվում է…",
     saved: "{name} ֆայլը պահպանված է։",
     confirm_first: "Նախ նշեք վերևի հաստատումը։",
@@ -214,7 +214,7 @@ const DashboardTexts = {
     get_personal_letters: "Письма с именами",
     get_personal_supporters: "Сторонники с именами",
     drafted_total: "составлено писем",
-    sent_total: "отмечено отправленными",
+    sent_total: "отмечены как отправленные",
     share_sent: "доля отправленных",
     share_sent_hint: "отправлено / составлено",
     supporters_total: "сторонники",
@@ -247,8 +247,8 @@ const DashboardTexts = {
     chart_label: "Письма по дням с {first} по {last}",
     chart_day: "{day}: составлено {drafted}, отправлено {sent}",
     legend_drafted: "составлено",
-    legend_sent: "отмечено отправленными (в день отправки)",
-    tile: "{state}: составлено писем: {drafted}, отправлено: {sent}, сторонников: {supporters}",
+    legend_sent: "отмечены как отправленные (в день отправки)",
+    tile: "{state}: составлено писем — {drafted}, отправлено — {sent}, сторонников — {supporters}",
     not_opened_in_telegram:
       "Эту страницу нужно открывать из бота в Telegram, и ссылка действует час: " +
       "снова отправьте боту /dashboard и нажмите кнопку.",

@@ -92,7 +92,7 @@ SCRIPTS = {
 # Dates written the English way (a browser without the language's data falls back to them).
 ENGLISH_DATES = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|AM|PM)\b")
 # The bot's labels for no state and no source (bot/store/reports.py), as the page says them.
-NO_STATE_NO_SOURCE = {"ru": ("не указан", "напрямую"), "hy": ("նշված չէ", "ուղղակի")}
+NO_STATE_NO_SOURCE = {"ru": ("не указан", "напрямую"), "hy": ("նշված չէ", "ուղիղ մուտք")}
 # What the page shows around the data; besides the texts, none of it may stay English.
 ENGLISH = [
     "Letters per day",
