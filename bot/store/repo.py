@@ -17,7 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import Session, col, select
 
-from bot.store.models import DraftRow, Letter, LetterDemand, Supporter, as_utc, utcnow
+from bot.store.models import (
+    DraftRow,
+    Letter,
+    LetterDemand,
+    Supporter,
+    as_utc,
+    demand_ids,
+    utcnow,
+)
 from bot.store.once import insert_once
 
 
@@ -225,7 +233,7 @@ class Repo:
             with self.session.begin_nested():
                 self.session.add(letter)
                 self.session.flush()
-                for demand_id in filter(None, letter.demands.split(",")):
+                for demand_id in demand_ids(letter.demands):
                     self.session.add(LetterDemand(letter_id=_row_id(letter), demand_id=demand_id))
             return letter
         except IntegrityError:

@@ -228,7 +228,7 @@ def test_a_campaign_office_keeps_its_label_even_with_a_bioguide_like_id(
     assert stats.by_target == (office("a000001", 1, 0),) and stats.members == ()
 
 
-def test_demands_counted_through_letter_demand(stats: CampaignStats) -> None:
+def test_a_letter_counts_for_each_of_its_demands(stats: CampaignStats) -> None:
     assert stats.by_demand == (
         LetterTally("alpha", "Demand alpha", 3, 3),
         LetterTally("beta", "Demand beta", 2, 2),
