@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,15 +45,29 @@ async def write_two_and_send_one(bot: Any, make_supporter: Any) -> None:
     )
 
 
-async def test_an_organizer_sees_and_downloads_the_numbers(
-    fake: Any, database_url: str, make_supporter: Any, phone: Any, tmp_path: Path
-) -> None:
+@asynccontextmanager
+async def bot_with_letters(fake: Any, database_url: str, make_supporter: Any) -> AsyncIterator[Any]:
+    """The bot with its Mini Apps, Ani's two letters (one sent) in it; stopped afterwards."""
     bot = await start_web_bot(fake, database_url, BUNDLED, admin_ids=frozenset({ORGANIZER}))
     try:
         await write_two_and_send_one(bot, make_supporter)
-        organizer = make_supporter(ORGANIZER, "Org", None)
-        reply = await organizer.say("/dashboard")
-        [[button]] = reply.inline_keyboard
+        yield bot
+    finally:
+        await stop_web_bot(bot)
+
+
+async def dashboard_button(organizer: Any) -> dict[str, Any]:
+    """The one button of the bot's answer to the organizer's /dashboard."""
+    reply = await organizer.say("/dashboard")
+    [[button]] = reply.inline_keyboard
+    return dict(button)
+
+
+async def test_an_organizer_sees_and_downloads_the_numbers(
+    fake: Any, database_url: str, make_supporter: Any, phone: Any, tmp_path: Path
+) -> None:
+    async with bot_with_letters(fake, database_url, make_supporter) as bot:
+        button = await dashboard_button(make_supporter(ORGANIZER, "Org", None))
         assert button["web_app"] == {"url": f"{bot.web_url}/app/dashboard?lang=en"}
 
         await phone.goto(launch_url(bot, "dashboard", init_data(ORGANIZER, "Org")))
@@ -80,8 +96,6 @@ async def test_an_organizer_sees_and_downloads_the_numbers(
         await phone.check("#confirm-personal")
         letters = await download(phone, "#get-personal-letters", tmp_path)
         assert "-letters-personal-" in letters.name and "Ani" in letters.read_text("utf-8-sig")
-    finally:
-        await stop_web_bot(bot)
 
 
 # Headings and a total card in each language, as the page should show them.
@@ -128,13 +142,9 @@ ENGLISH = [
 async def test_the_dashboard_speaks_the_organizers_language(
     fake: Any, database_url: str, make_supporter: Any, phone: Any, language: str
 ) -> None:
-    bot = await start_web_bot(fake, database_url, BUNDLED, admin_ids=frozenset({ORGANIZER}))
-    try:
-        await write_two_and_send_one(bot, make_supporter)
+    async with bot_with_letters(fake, database_url, make_supporter) as bot:
         await make_supporter(1002, "Bob", None).say("/start")  # no link, no state yet
-        organizer = make_supporter(ORGANIZER, "Org", None, language)
-        reply = await organizer.say("/dashboard")
-        [[button]] = reply.inline_keyboard
+        button = await dashboard_button(make_supporter(ORGANIZER, "Org", None, language))
         url = urlsplit(button["web_app"]["url"])
         assert url.path == "/app/dashboard" and url.query == f"lang={language}"
 
@@ -175,8 +185,6 @@ async def test_the_dashboard_speaks_the_organizers_language(
         assert no_state in states and "CA" in states
         assert no_source in sources and "ig_story" in sources
         await screenshot(phone, f"dashboard-{language}")
-    finally:
-        await stop_web_bot(bot)
 
 
 async def download(page: Any, button: str, folder: Path) -> Path:
