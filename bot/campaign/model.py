@@ -28,6 +28,7 @@ from bot.campaign.parts import (
 from bot.campaign.translations import Translatable
 
 SCHEMA_VERSION = 2
+MAX_DEMANDS = 20  # a letter asking for more asks for nothing
 
 
 class CampaignState(StrEnum):
@@ -53,7 +54,9 @@ class Campaign(Translatable):
     story_prompts: list[Text] = Field(default_factory=list, max_length=3)
     # Dates (officeholders, channels, the "since then" note) older than this are flagged.
     stale_after_days: int = Field(default=DEFAULT_STALE_AFTER_DAYS, ge=1)
-    demands: list[Demand] = Field(min_length=1)
+    # At most MAX_DEMANDS: each is a button to tick, and a letter's list of them is indexed
+    # for the stats (PostgreSQL caps an index entry at about 2,700 bytes).
+    demands: list[Demand] = Field(min_length=1, max_length=MAX_DEMANDS)
     targets: list[Target] = Field(min_length=1)
     lookups: list[LookupTarget] = Field(default_factory=list)
     # Open from `opens` (inclusive) until `closes` (exclusive); without them, always open.

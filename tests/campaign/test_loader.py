@@ -6,9 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.campaign import Campaign, CampaignError, find_campaign, load_campaign
 from bot.campaign.loader import DEFAULT_CAMPAIGN
+from bot.campaign.model import MAX_DEMANDS
 from bot.paths import CAMPAIGNS_DIR
 from tests.support import LIBRARY_CAMPAIGN, campaign_toml
 
@@ -356,3 +358,12 @@ def test_asks_by_office_for_demands(campaign: Campaign) -> None:
         ["Your two senators", "Your representative"],
     ]
     assert "waiving" in groups[0].ask and "legislation" in groups[1].ask
+
+
+def test_more_demands_than_a_letter_can_carry_are_refused(library_campaign: Campaign) -> None:
+    data = library_campaign.model_dump(exclude={"path"})
+    first = data["demands"][0]
+    data["demands"] = [dict(first, id=f"demand-{i}") for i in range(MAX_DEMANDS + 1)]
+    with pytest.raises(ValidationError) as info:
+        Campaign.model_validate(data)
+    assert any(e["loc"] == ("demands",) and e["type"] == "too_long" for e in info.value.errors())
