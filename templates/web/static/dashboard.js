@@ -12,8 +12,9 @@
   const query = new URLSearchParams(window.location.search);
   let campaign = query.get("campaign") || "";
   let timer = null;
-  const language = pickLanguage(query.get("lang"));
+  const language = MiniApp.language(query.get("lang"), DashboardTexts);
   const texts = DashboardTexts[language];
+  const say = MiniApp.sayer(DashboardTexts, language);
   const locale = texts.locale;
   // A browser without this language's data (Chromium has none for Armenian) would write dates
   // with English month names and numbers the English way: it gets plain digits instead.
@@ -42,25 +43,8 @@
   // The bot's fixed labels for a row without a state or a source (bot/store/reports.py).
   const FIXED_LABELS = { unknown: "unknown_state", direct: "direct", "(forgotten)": "forgotten" };
 
-  // The language to speak, as the letter editor picks it: ?lang=, else the Telegram app's.
-  function pickLanguage(asked) {
-    const telegram = MiniApp.telegram();
-    const unsafe = telegram && telegram.initDataUnsafe ? telegram.initDataUnsafe.user : null;
-    const user = MiniApp.user() || unsafe || {};
-    const code = String(asked || user.language_code || "en").slice(0, 2).toLowerCase();
-    return Object.hasOwn(DashboardTexts, code) ? code : "en";
-  }
-
-  function say(key, values = {}) {
-    const text = texts[key] || DashboardTexts.en[key] || key;
-    return text.replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
-  }
-
   function translatePage() {
-    document.documentElement.lang = language;
-    for (const element of document.querySelectorAll("[data-t]")) {
-      element.textContent = say(element.dataset.t);
-    }
+    MiniApp.translate(say, language);
     document.title = $("title").textContent = say("title");
     $("as-of").textContent = say("loading");
   }

@@ -8,49 +8,20 @@
   const $ = (id) => document.getElementById(id);
   const letterId = new URLSearchParams(window.location.search).get("letter") || "";
   const state = { letter: null, saved: "", limits: { min: 20, max: 4000 }, asked: 0, armed: false };
-  let words = pickWords(null);
+  let language = MiniApp.language(null, EditorTexts);
+  let say = MiniApp.sayer(EditorTexts, language);
   let scoreTimer = null;
 
-  function pickWords(language) {
-    const user = MiniApp.user() || {};
-    const code = String(language || user.language_code || "en").slice(0, 2).toLowerCase();
-    return EditorTexts[code] || EditorTexts.en;
-  }
-
-  function say(key, values = {}) {
-    const text = words[key] || EditorTexts.en[key] || key;
-    return text.replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
-  }
-
   function translatePage() {
-    document.documentElement.lang = Object.keys(EditorTexts).find((k) => EditorTexts[k] === words);
-    for (const element of document.querySelectorAll("[data-t]")) {
-      element.textContent = say(element.dataset.t);
-    }
+    MiniApp.translate(say, language);
     document.title = say("title");
-  }
-
-  // A request to the bot: the JSON body, or an Error with the status and the bot's reason.
-  async function request(path, options = {}) {
-    const headers = { Authorization: `tma ${MiniApp.initData}` };
-    if (options.json !== undefined) headers["Content-Type"] = "application/json";
-    const body = options.json !== undefined ? JSON.stringify(options.json) : undefined;
-    const response = await fetch(path, { method: options.method || "GET", headers, body });
-    const data = await response.json().catch(() => null);
-    if (!response.ok) {
-      const error = new Error((data && data.error) || `HTTP ${response.status}`);
-      error.status = response.status;
-      error.reason = data && data.reason;
-      throw error;
-    }
-    return data;
   }
 
   // What to tell the supporter about a refusal, in their language.
   function problem(error) {
     if (error.status === 401) return say("expired");
     if (error.status === 404) return say("not_found");
-    if (error.reason && words[error.reason]) return say(error.reason, state.limits);
+    if (error.reason && EditorTexts[language][error.reason]) return say(error.reason, state.limits);
     return error.message || say("failed");
   }
 
@@ -83,7 +54,8 @@
     state.letter = letter;
     state.limits = letter.limits;
     state.saved = letter.text;
-    words = pickWords(letter.language);
+    language = MiniApp.language(letter.language, EditorTexts);
+    say = MiniApp.sayer(EditorTexts, language);
     translatePage();
     $("recipient").textContent = letter.recipient;
     $("text").value = letter.text;
@@ -117,7 +89,8 @@
   async function askScore() {
     const asked = ++state.asked;
     try {
-      const found = await request(`${base()}/score`, { method: "POST", json: { text: $("text").value } });
+      const json = { text: $("text").value };
+      const found = await MiniApp.api(`${base()}/score`, { method: "POST", json });
       if (asked !== state.asked) return; // a newer text is being scored
       showScore(found.score);
       showCount(found.length);
@@ -139,7 +112,7 @@
     state.asked++; // a score still on its way is for the old text
     $("save").disabled = $("reset").disabled = true;
     try {
-      const letter = await request(path, { method, json });
+      const letter = await MiniApp.api(path, { method, json });
       showLetter(letter);
       showNotice(letter.chat_updated === false ? say("saved_no_chat") : say(done));
     } catch (error) {
@@ -180,7 +153,7 @@
     $("save").addEventListener("click", save);
     $("reset").addEventListener("click", reset);
     try {
-      showLetter(await request(base()));
+      showLetter(await MiniApp.api(base()));
     } catch (error) {
       $("status").hidden = true;
       showError(problem(error));

@@ -30,7 +30,8 @@ const MiniApp = (() => {
     }
   }
 
-  // A request to the bot: JSON back, or an Error whose message the page can show.
+  // A request to the bot: JSON back, or an Error with the status, a message the page can show
+  // and the bot's `reason` (a key the page can word in its own language).
   async function api(path, options = {}) {
     const headers = { Authorization: `tma ${initData}`, ...(options.headers || {}) };
     if (options.json !== undefined) {
@@ -43,6 +44,7 @@ const MiniApp = (() => {
     if (!response.ok) {
       const error = new Error((body && body.error) || `HTTP ${response.status}`);
       error.status = response.status;
+      error.reason = body && body.reason;
       throw error;
     }
     return body === null ? response : body;
@@ -53,6 +55,32 @@ const MiniApp = (() => {
     return window.Telegram && window.Telegram.WebApp ? window.Telegram.WebApp : null;
   }
 
+  // The language of a page's words: `asked` (the bot's pick for this person), else their
+  // Telegram app's, else English; always one that `texts` (language -> words) has.
+  function language(asked, texts) {
+    const app = telegram();
+    const person = user() || (app && app.initDataUnsafe ? app.initDataUnsafe.user : null) || {};
+    const code = String(asked || person.language_code || "en").slice(0, 2).toLowerCase();
+    return Object.hasOwn(texts, code) ? code : "en";
+  }
+
+  // say(key, values): the words of `key` in `code` (English where that language lacks them),
+  // with {names} filled in from `values`.
+  function sayer(texts, code) {
+    return (key, values = {}) => {
+      const text = texts[code][key] || texts.en[key] || key;
+      return text.replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
+    };
+  }
+
+  // Every element marked data-t="key" gets the words of its key; <html lang> the language.
+  function translate(say, code) {
+    document.documentElement.lang = code;
+    for (const element of document.querySelectorAll("[data-t]")) {
+      element.textContent = say(element.dataset.t);
+    }
+  }
+
   applyTheme();
-  return { initData, theme, user, api, telegram };
+  return { initData, theme, user, api, telegram, language, sayer, translate };
 })();
